@@ -1,0 +1,232 @@
+package io.relata.internal.exec;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
+import io.r2dbc.spi.Statement;
+import io.relata.dialect.Dialect;
+import io.relata.internal.sql.Bind;
+import io.relata.internal.sql.Sql;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The only place that touches R2DBC connections, statements and results. A session either borrows a pooled
+ * connection per operation, or runs everything on the one connection of a transaction.
+ *
+ * <p>Every method is cold: nothing is acquired or sent until subscription, and connections are scoped with
+ * {@code usingWhen} so completion, error and cancellation all return them.
+ */
+public final class Session {
+
+    /**
+     * Rows per round trip when PostgreSQL streams a result. With a fetch size the driver uses the extended
+     * protocol even for statements without binds, which is what makes binary rows possible (text rows cost about
+     * 3x, shared/DRIVERS.md), and a cancelled stream stops after at most one fetch instead of draining the whole
+     * result (0.5-1 s without, 8-75 ms with 1000; shared/DRIVERS.md).
+     */
+    static final int POSTGRES_FETCH_SIZE = 1000;
+
+    private final Dialect dialect;
+
+    private final @Nullable ConnectionFactory factory;
+
+    private final @Nullable Connection transaction;
+
+    private final Consumer<String> onStatement;
+
+    private final int preloadBatchSize;
+
+    private final boolean offload;
+
+    private final int fetchSize;
+
+    private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable Connection transaction,
+            Consumer<String> onStatement, int preloadBatchSize) {
+        this.dialect = dialect;
+        this.factory = factory;
+        this.transaction = transaction;
+        this.onStatement = onStatement;
+        this.preloadBatchSize = preloadBatchSize;
+        // r2dbc-h2 does its (blocking) JDBC work on the subscribing thread (shared/DRIVERS.md): run it on
+        // boundedElastic so an H2 query subscribed from an event loop never blocks that loop.
+        this.offload = "H2".equalsIgnoreCase(dialect.name());
+        this.fetchSize = "PostgreSQL".equalsIgnoreCase(dialect.name()) ? POSTGRES_FETCH_SIZE : 0;
+    }
+
+    /**
+     * A session that borrows a connection from the factory for each operation.
+     *
+     * @param dialect the dialect
+     * @param factory a (pooled) connection factory
+     * @param onStatement sees each statement's SQL as it is sent
+     * @param preloadBatchSize owners per preload query
+     * @return the session
+     */
+    public static Session pooled(Dialect dialect, ConnectionFactory factory, Consumer<String> onStatement,
+            int preloadBatchSize) {
+        return new Session(dialect, factory, null, onStatement, preloadBatchSize);
+    }
+
+    /** @return the dialect */
+    public Dialect dialect() {
+        return this.dialect;
+    }
+
+    /** @return owners per preload query */
+    public int preloadBatchSize() {
+        return this.preloadBatchSize;
+    }
+
+    /** @return whether this session runs on one transaction's connection */
+    public boolean inTransaction() {
+        return this.transaction != null;
+    }
+
+    /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
+    public boolean supportsCursors() {
+        return this.fetchSize > 0;
+    }
+
+    private <R> Flux<R> offload(Flux<R> flux) {
+        return this.offload ? flux.subscribeOn(Schedulers.boundedElastic()) : flux;
+    }
+
+    /**
+     * Runs work on a connection: the transaction's, or one borrowed from the pool and returned when the work
+     * terminates or is cancelled.
+     *
+     * @param work the work
+     * @param <R> the element type
+     * @return the work's elements
+     */
+    public <R> Flux<R> withConnection(Function<Connection, ? extends Publisher<R>> work) {
+        if (this.transaction != null) {
+            Connection c = this.transaction;
+            return Flux.defer(() -> work.apply(c));
+        }
+        ConnectionFactory f = Objects.requireNonNull(this.factory);
+        return offload(Flux.usingWhen(f.create(), work, Connection::close));
+    }
+
+    /**
+     * Runs work in a transaction on one connection: commits when it completes, rolls back when it fails or is
+     * cancelled. Inside a transaction already, the work joins it.
+     *
+     * @param work the work, given a session bound to the transaction
+     * @param <R> the element type
+     * @return the work's elements
+     */
+    public <R> Flux<R> transaction(Function<Session, ? extends Publisher<R>> work) {
+        if (this.transaction != null) {
+            return Flux.defer(() -> work.apply(this));
+        }
+        ConnectionFactory f = Objects.requireNonNull(this.factory);
+        return offload(Flux.usingWhen(f.create(),
+                connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
+                        c -> work.apply(new Session(this.dialect, null, c, this.onStatement, this.preloadBatchSize)),
+                        Connection::commitTransaction,
+                        (c, error) -> c.rollbackTransaction(),
+                        Connection::rollbackTransaction),
+                Connection::close));
+    }
+
+    /**
+     * Runs a query and maps its rows.
+     *
+     * @param sql the statement
+     * @param mapper maps one row
+     * @param <R> the element type
+     * @return the mapped rows
+     */
+    public <R> Flux<R> select(Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
+        return withConnection(c -> select(c, sql, mapper));
+    }
+
+    /**
+     * Runs a query on a given connection and maps its rows.
+     *
+     * @param connection the connection
+     * @param sql the statement
+     * @param mapper maps one row
+     * @param <R> the element type
+     * @return the mapped rows
+     */
+    public <R> Flux<R> select(Connection connection, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
+        return offload(execute(connection, sql, null, this.fetchSize).concatMap(result -> result.map(mapper)));
+    }
+
+    /**
+     * Runs a statement and sums the rows it changed.
+     *
+     * @param sql the statement
+     * @return the number of rows changed
+     */
+    public Mono<Long> update(Sql sql) {
+        return withConnection(c -> update(c, sql)).reduce(0L, Long::sum);
+    }
+
+    private Flux<Long> update(Connection connection, Sql sql) {
+        return offload(execute(connection, sql, null, 0).concatMap(Result::getRowsUpdated));
+    }
+
+    /**
+     * Runs statements one after the other on one connection and sums the rows they changed.
+     *
+     * @param statements the statements
+     * @return the number of rows changed
+     */
+    public Mono<Long> updateAll(List<Sql> statements) {
+        if (statements.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return withConnection(c -> Flux.fromIterable(statements).concatMap(sql -> update(c, sql))).reduce(0L, Long::sum);
+    }
+
+    /**
+     * Runs an {@code INSERT} and emits the generated keys, one per inserted row, in order.
+     *
+     * @param sql the statement
+     * @param keyColumn the generated key column
+     * @return the generated keys
+     */
+    public Flux<Object> insert(Sql sql, String keyColumn) {
+        return withConnection(c -> offload(execute(c, sql, keyColumn, 0)
+                .concatMap(result -> result.map((row, meta) -> Objects.requireNonNull(row.get(0), "generated key")))));
+    }
+
+    private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {
+        return Flux.defer(() -> {
+            Statement statement = connection.createStatement(sql.text());
+            List<Bind> binds = sql.binds();
+            for (int i = 0; i < binds.size(); i++) {
+                Bind bind = binds.get(i);
+                Object value = bind.value();
+                if (value == null) {
+                    statement.bindNull(i, bind.nullType());
+                }
+                else {
+                    statement.bind(i, value);
+                }
+            }
+            if (generatedKey != null) {
+                statement.returnGeneratedValues(generatedKey);
+            }
+            if (fetchSize > 0) {
+                statement.fetchSize(fetchSize);
+            }
+            this.onStatement.accept(sql.text());
+            return Flux.<Result>from(statement.execute());
+        });
+    }
+}

@@ -1,0 +1,36 @@
+package io.relata.internal.query;
+
+import io.relata.internal.meta.EntityMeta;
+import io.relata.internal.meta.Relationship;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Resolves association paths such as {@code "manager.creditCard"} into relationships.
+ */
+final class Paths {
+
+    private Paths() {
+    }
+
+    static List<Relationship> resolve(EntityMeta<?> meta, String path) {
+        Objects.requireNonNull(path, "path must not be null");
+        if (path.isBlank()) {
+            throw new IllegalArgumentException("An association path must not be empty; valid associations of "
+                    + meta.type().getSimpleName() + " are " + meta.relationshipNames());
+        }
+        List<Relationship> out = new ArrayList<>();
+        EntityMeta<?> current = meta;
+        for (String name : path.split("\\.", -1)) {
+            Relationship r = current.relationship(name.trim());
+            if (r == null) {
+                throw new IllegalArgumentException("Unknown association '" + name + "' in path '" + path + "' of "
+                        + current.type().getSimpleName() + "; valid associations are " + current.relationshipNames());
+            }
+            out.add(r);
+            current = r.target();
+        }
+        return List.copyOf(out);
+    }
+}

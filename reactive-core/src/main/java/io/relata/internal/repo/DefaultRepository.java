@@ -1,0 +1,221 @@
+package io.relata.internal.repo;
+
+import io.relata.Association;
+import io.relata.AssociationException;
+import io.relata.Query;
+import io.relata.Repository;
+import io.relata.internal.exec.Session;
+import io.relata.internal.meta.EntityMeta;
+import io.relata.internal.meta.Property;
+import io.relata.internal.meta.Relationship;
+import io.relata.internal.query.QuerySupport;
+import io.relata.internal.save.Cascade;
+import io.relata.internal.sql.Sql;
+import io.relata.internal.sql.SqlBuilder;
+import io.relata.internal.sql.Statements;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The implementation of {@link Repository}: argument checks happen in the calling thread, SQL runs on
+ * subscription.
+ *
+ * @param <T> the entity type
+ */
+public final class DefaultRepository<T> implements Repository<T> {
+
+    private final Session session;
+
+    private final EntityMeta<T> meta;
+
+    private final boolean unscoped;
+
+    private final Set<String> omit;
+
+    /**
+     * Creates a repository.
+     *
+     * @param session the session
+     * @param meta the entity, relationships resolved
+     * @param unscoped whether soft-deleted rows are visible and deletes are hard
+     * @param omit lower-case association names saves skip
+     */
+    public DefaultRepository(Session session, EntityMeta<T> meta, boolean unscoped, Set<String> omit) {
+        this.session = session;
+        this.meta = meta;
+        this.unscoped = unscoped;
+        this.omit = Set.copyOf(omit);
+    }
+
+    @Override
+    public Mono<T> save(T entity) {
+        Objects.requireNonNull(entity, "entity must not be null");
+        return saveBatch(List.of(entity)).then(Mono.just(entity));
+    }
+
+    private Mono<Void> saveBatch(List<T> entities) {
+        if (entities.size() == 1 && !cascades(entities.get(0))) {
+            // One row and nothing to cascade: no transaction needed.
+            return Mono.defer(() -> new Cascade(this.session, this.omit).saveRoots(this.meta, entities));
+        }
+        return this.session.transaction(tx -> new Cascade(tx, this.omit).saveRoots(this.meta, entities)).then();
+    }
+
+    private boolean cascades(T entity) {
+        for (Relationship r : this.meta.relationships()) {
+            if (!this.omit.contains(r.name().toLowerCase(Locale.ROOT)) && r.get(entity) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Flux<T> saveAll(Publisher<T> entities) {
+        Objects.requireNonNull(entities, "entities must not be null");
+        return this.session.transaction(tx -> Flux.from(entities)
+                .doOnNext(e -> Objects.requireNonNull(e, "saveAll must not be given a null entity"))
+                .buffer(Cascade.INSERT_BATCH)
+                .concatMap(batch -> new Cascade(tx, this.omit).saveRoots(this.meta, batch)
+                        .thenMany(Flux.fromIterable(batch))));
+    }
+
+    @Override
+    public Mono<T> findById(Object id) {
+        Objects.requireNonNull(id, "id must not be null");
+        Object key = io.relata.internal.meta.Types.convert(id, this.meta.id().columnType());
+        return query().where(idCondition(), key).flux().next();
+    }
+
+    private String idCondition() {
+        return this.session.dialect().quote(this.meta.table()) + "." + this.session.dialect().quote(this.meta.id().column())
+                + " = ?";
+    }
+
+    private QuerySupport<T> query() {
+        return QuerySupport.of(this.session, this.meta, this.unscoped);
+    }
+
+    @Override
+    public Query<T> findAll() {
+        return query();
+    }
+
+    @Override
+    public Query<T> where(String condition, Object... args) {
+        return query().where(condition, args);
+    }
+
+    @Override
+    public Mono<Long> update(T entity, String field, Object value) {
+        Objects.requireNonNull(entity, "entity must not be null");
+        Objects.requireNonNull(field, "field must not be null");
+        Property property = this.meta.requireProperty(field);
+        if (property.equals(this.meta.id())) {
+            throw new IllegalArgumentException("update cannot change the primary key " + property
+                    + "; save a new entity instead");
+        }
+        Object converted;
+        try {
+            converted = value == null ? null : io.relata.internal.meta.Types.convert(value, property.type());
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("Cannot set " + property + " to " + value + ": " + ex.getMessage(), ex);
+        }
+        if (converted == null && property.primitive()) {
+            throw new IllegalArgumentException("Cannot set primitive field " + property + " to null");
+        }
+        requireKey(entity);
+        SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(this.meta.table()).sql(" SET ")
+                .id(property.column()).sql(" = ")
+                .bind(converted == null ? null : io.relata.internal.meta.Types.convert(converted, property.columnType()),
+                        property.columnType())
+                .sql(" WHERE ").id(this.meta.id().column()).sql(" = ");
+        Statements.bindProperty(sql, this.meta.id(), entity);
+        Sql statement = sql.build();
+        return this.session.update(statement).doOnNext(rows -> property.set(entity, converted));
+    }
+
+    private void requireKey(T entity) {
+        if (this.meta.isNew(entity)) {
+            throw new AssociationException(this.meta.type().getSimpleName() + " has no primary key ("
+                    + this.meta.id().name() + " is " + this.meta.id().get(entity) + "): save it first");
+        }
+    }
+
+    @Override
+    public Mono<Long> delete(T entity, String... associations) {
+        Objects.requireNonNull(entity, "entity must not be null");
+        List<Relationship> hasOnes = new ArrayList<>();
+        for (String name : associations) {
+            Relationship r = this.meta.requireRelationship(name);
+            if (!r.hasOne()) {
+                throw new IllegalArgumentException("delete(entity, \"" + name + "\"): " + r.name() + " is a belongs-to "
+                        + "of " + this.meta.type().getSimpleName() + "; only has-one rows can be deleted with their "
+                        + "owner (has-one associations: " + hasOneNames() + ")");
+            }
+            hasOnes.add(r);
+        }
+        requireKey(entity);
+        Object key = this.meta.id().getColumnValue(entity);
+        Sql owner = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
+                sql -> sql.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id().columnType()));
+        if (hasOnes.isEmpty()) {
+            return this.session.update(owner);
+        }
+        List<Sql> children = new ArrayList<>();
+        for (Relationship r : hasOnes) {
+            Object ownerKey = r.references().getColumnValue(entity);
+            children.add(Statements.delete(this.session.dialect(), r.target(), this.unscoped,
+                    sql -> Statements.hasOneTargets(sql, r, ownerKey)));
+        }
+        return this.session.transaction(tx -> tx.updateAll(children).then(tx.update(owner))).next();
+    }
+
+    private List<String> hasOneNames() {
+        List<String> names = new ArrayList<>();
+        for (Relationship r : this.meta.relationships()) {
+            if (r.hasOne()) {
+                names.add(r.name());
+            }
+        }
+        return names;
+    }
+
+    @Override
+    public Mono<Long> deleteById(Object id) {
+        Objects.requireNonNull(id, "id must not be null");
+        Object key = io.relata.internal.meta.Types.convert(id, this.meta.id().columnType());
+        Sql sql = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
+                b -> b.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id().columnType()));
+        return this.session.update(sql);
+    }
+
+    @Override
+    public Repository<T> omit(String... associations) {
+        Set<String> names = new HashSet<>(this.omit);
+        for (String name : associations) {
+            names.add(this.meta.requireRelationship(name).name().toLowerCase(Locale.ROOT));
+        }
+        return new DefaultRepository<>(this.session, this.meta, this.unscoped, names);
+    }
+
+    @Override
+    public Repository<T> unscoped() {
+        return new DefaultRepository<>(this.session, this.meta, true, this.omit);
+    }
+
+    @Override
+    public <A> Association<A> association(T owner, String name) {
+        Objects.requireNonNull(owner, "owner must not be null");
+        Relationship r = this.meta.requireRelationship(name);
+        return new AssociationSupport<>(this.session, this.meta, r, owner, this.unscoped);
+    }
+}

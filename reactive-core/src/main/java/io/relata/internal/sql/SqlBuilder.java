@@ -1,0 +1,190 @@
+package io.relata.internal.sql;
+
+import io.relata.dialect.Dialect;
+import io.relata.internal.meta.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Renders a statement into text and binds. Values only ever enter the statement through {@link #bind}: the
+ * dialect writes the placeholder, so nothing a user passes is spliced into SQL; identifiers go through
+ * {@link #id(String)}, which the dialect quotes.
+ */
+public final class SqlBuilder {
+
+    private final Dialect dialect;
+
+    private final StringBuilder text = new StringBuilder(128);
+
+    private final List<Bind> binds = new ArrayList<>();
+
+    /**
+     * Creates an empty builder.
+     *
+     * @param dialect the dialect that writes placeholders and quotes identifiers
+     */
+    public SqlBuilder(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** @return the dialect */
+    public Dialect dialect() {
+        return this.dialect;
+    }
+
+    /**
+     * Appends SQL text written by Relata (never user values).
+     *
+     * @param sql the text
+     * @return this builder
+     */
+    public SqlBuilder sql(String sql) {
+        this.text.append(sql);
+        return this;
+    }
+
+    /**
+     * Appends a quoted identifier.
+     *
+     * @param identifier the unquoted identifier
+     * @return this builder
+     */
+    public SqlBuilder id(String identifier) {
+        this.text.append(this.dialect.quote(identifier));
+        return this;
+    }
+
+    /**
+     * Appends a quoted, qualified column {@code "table"."column"}.
+     *
+     * @param table the table or alias
+     * @param column the column
+     * @return this builder
+     */
+    public SqlBuilder column(String table, String column) {
+        this.text.append(this.dialect.quote(table)).append('.').append(this.dialect.quote(column));
+        return this;
+    }
+
+    /**
+     * Appends a placeholder and binds a value.
+     *
+     * @param value the Java value, or {@code null}
+     * @param type the Java type the column stores (used to convert and to bind {@code NULL})
+     * @return this builder
+     */
+    public SqlBuilder bind(@Nullable Object value, Class<?> type) {
+        this.text.append(this.dialect.placeholder(this.binds.size()));
+        this.binds.add(toBind(value, type));
+        return this;
+    }
+
+    /**
+     * Appends a placeholder bound to a value already converted for the driver (such as a typed key array).
+     *
+     * @param driverValue the value to bind as-is
+     * @return this builder
+     */
+    public SqlBuilder bindRaw(Object driverValue) {
+        this.text.append(this.dialect.placeholder(this.binds.size()));
+        this.binds.add(new Bind(driverValue, driverValue.getClass()));
+        return this;
+    }
+
+    private Bind toBind(@Nullable Object value, Class<?> type) {
+        Class<?> boxed = Types.boxed(type);
+        if (value == null) {
+            return new Bind(null, this.dialect.nullBindType(boxed));
+        }
+        Object converted = boxed.isInstance(value) || boxed == Object.class ? value : Types.convert(value, boxed);
+        return new Bind(this.dialect.toDatabase(converted), this.dialect.nullBindType(boxed));
+    }
+
+    /**
+     * Appends a user fragment, turning each {@code ?} outside quotes into a placeholder bound to the next argument.
+     *
+     * @param fragment the checked fragment
+     * @return this builder
+     */
+    public SqlBuilder fragment(Fragment fragment) {
+        return fragment(fragment.sql(), fragment.args());
+    }
+
+    /**
+     * Appends SQL with {@code ?} markers bound to the given values, in order.
+     *
+     * @param sql text with {@code ?} markers
+     * @param args one value per marker
+     * @return this builder
+     */
+    public SqlBuilder fragment(String sql, List<?> args) {
+        int arg = 0;
+        char quote = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+                this.text.append(c);
+            }
+            else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+                this.text.append(c);
+            }
+            else if (c == '?') {
+                bindArgument(args.get(arg++));
+            }
+            else {
+                this.text.append(c);
+            }
+        }
+        return this;
+    }
+
+    private void bindArgument(@Nullable Object arg) {
+        if (arg instanceof Collection<?> values) {
+            this.text.append('(');
+            if (values.isEmpty()) {
+                this.text.append("NULL");
+            }
+            int i = 0;
+            for (Object v : values) {
+                if (i++ > 0) {
+                    this.text.append(", ");
+                }
+                bindArgument(v);
+            }
+            this.text.append(')');
+            return;
+        }
+        if (arg == null) {
+            // The type of an untyped NULL does not matter to the drivers; String binds as an untyped NULL.
+            bind(null, String.class);
+        }
+        else if (arg instanceof Bind b) {
+            this.text.append(this.dialect.placeholder(this.binds.size()));
+            this.binds.add(b);
+        }
+        else {
+            bind(arg, arg.getClass().isEnum() || arg instanceof Enum<?> ? String.class : arg.getClass());
+        }
+    }
+
+    /** @return the length of the text so far */
+    public int length() {
+        return this.text.length();
+    }
+
+    /** @return the number of binds so far */
+    public int bindCount() {
+        return this.binds.size();
+    }
+
+    /** @return the rendered statement */
+    public Sql build() {
+        return new Sql(this.text.toString(), this.binds);
+    }
+}
