@@ -82,6 +82,18 @@ public final class Relata {
     }
 
     /**
+     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes.
+     *
+     * @param url the R2DBC URL
+     * @return a builder
+     * @throws IllegalArgumentException when no driver accepts the URL
+     */
+    public static Builder builder(String url) {
+        Objects.requireNonNull(url, "url must not be null");
+        return builder(ConnectionFactories.get(Urls.tune(url)));
+    }
+
+    /**
      * Starts configuring an instance.
      *
      * @param factory the connection factory
