@@ -176,7 +176,8 @@ public final class DefaultRepository<T> implements Repository<T> {
             children.add(Statements.delete(this.session.dialect(), r.target(), this.unscoped,
                     sql -> Statements.hasOneTargets(sql, r, ownerKey)));
         }
-        return this.session.transaction(tx -> tx.updateAll(children).then(tx.update(owner))).next();
+        // single(), not next(): next() cancels the transaction's Flux after its element, which rolls it back.
+        return this.session.transaction(tx -> tx.updateAll(children).then(tx.update(owner))).single();
     }
 
     private List<String> hasOneNames() {
