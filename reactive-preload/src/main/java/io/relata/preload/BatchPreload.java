@@ -1,0 +1,269 @@
+package io.relata.preload;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+
+/**
+ * A batch-loading operator that attaches related values to a stream of owners, in the spirit of GORM's
+ * {@code Preload}: for every batch of owners it fetches the values of their keys with one call to a fetcher
+ * (typically one {@code IN} query), attaches them with a setter and emits the owners in their original order.
+ *
+ * <p>The operator is a {@code Function<Flux<O>, Flux<O>>}, so it can be used as {@code owners.transform(preload)}
+ * or {@code preload.apply(owners)}. It is immutable, thread-safe and cold: nothing happens until the returned
+ * {@link Flux} is subscribed, and one instance can be applied to any number of streams.
+ *
+ * <p>For each subscription:
+ * <ul>
+ * <li>owners are buffered into batches of {@link Builder#batchSize(int) batchSize} (the last one may be smaller);
+ * <li>the keys of a batch are taken with {@link Builder#ownerKey ownerKey}; {@code null} keys are skipped and the
+ * others de-duplicated by {@code equals}/{@code hashCode}, in first-seen order;
+ * <li>the {@link Builder#fetcher fetcher} is called once per batch with that non-empty key list; a batch whose keys
+ * are all {@code null} is not fetched at all;
+ * <li>fetched values are matched to owners by {@link Builder#valueKey valueKey}; values sharing a key are combined
+ * with {@link Builder#merge merge}; values whose key no owner of the batch has are ignored;
+ * <li>the {@link Builder#setter setter} is called once for every owner instance of the batch, with its value or
+ * {@code null} when nothing matched, before any owner of the batch is emitted;
+ * <li>at most {@link Builder#concurrency(int) concurrency} batches are in flight, and owners are emitted in the
+ * order the upstream produced them, whatever order the fetches complete in.
+ * </ul>
+ *
+ * <p>Memory is bounded: a downstream that requests one owner causes at most about
+ * {@code (concurrency + 1) * batchSize} owners to be requested from the upstream, and a batch (its owners, keys and
+ * values) is no longer referenced once its last owner is emitted.
+ *
+ * <p>Owners are expected to be mutable holders, so the same instance may appear more than once in the stream;
+ * every occurrence is emitted with the value attached.
+ *
+ * @param <O> the owner type
+ * @param <K> the key type shared by owners and values, compared with {@code equals}/{@code hashCode}
+ * @param <V> the fetched value type
+ */
+public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
+
+    /**
+     * The number of owners per batch when {@link Builder#batchSize(int)} is not set: {@value}. This is a
+     * provisional value; the benchmarks module will tune it against H2 and PostgreSQL.
+     */
+    public static final int DEFAULT_BATCH_SIZE = 1000;
+
+    /**
+     * The number of batches fetched at the same time when {@link Builder#concurrency(int)} is not set: {@value}, so
+     * the next batch is fetched while the previous one is being consumed. A provisional value, to be tuned by the
+     * benchmarks.
+     */
+    public static final int DEFAULT_CONCURRENCY = 2;
+
+    private final BatchLoader<O, K, V> loader;
+
+    private final int batchSize;
+
+    private final int concurrency;
+
+    private BatchPreload(Builder<O, K, V> builder) {
+        this.loader = new BatchLoader<>(
+                Objects.requireNonNull(builder.ownerKey, "ownerKey must not be null"),
+                Objects.requireNonNull(builder.fetcher, "fetcher must not be null"),
+                Objects.requireNonNull(builder.valueKey, "valueKey must not be null"),
+                builder.merge,
+                Objects.requireNonNull(builder.setter, "setter must not be null"));
+        this.batchSize = builder.batchSize;
+        this.concurrency = builder.concurrency;
+    }
+
+    /**
+     * Starts the configuration of a preload. {@code ownerKey}, {@code fetcher}, {@code valueKey} and {@code setter}
+     * are required.
+     *
+     * @param <O> the owner type
+     * @param <K> the key type
+     * @param <V> the fetched value type
+     * @return a new builder with the default batch size, concurrency and merge policy
+     */
+    public static <O, K, V> Builder<O, K, V> builder() {
+        return new Builder<>();
+    }
+
+    /**
+     * Attaches values to the owners of a stream.
+     *
+     * <p>The returned {@link Flux} emits every owner of {@code owners}, in the same order and as often as it occurs,
+     * each after the setter has been called for it. It completes when {@code owners} completes and every batch has
+     * been emitted; it completes empty, without calling the fetcher, when {@code owners} is empty. It signals
+     * {@code onError} with the first error among: an error of {@code owners}; an exception thrown by the fetcher or
+     * an error signalled by the publisher it returns; a {@link NullPointerException} when the fetcher returns
+     * {@code null} or the merge function returns {@code null}; an exception thrown by the owner key function, the
+     * value key function, the merge function or the setter. After an error or a downstream cancellation the upstream
+     * and every fetch in flight are cancelled. Owners of batches not yet emitted may already have been given
+     * their values when an error occurs.
+     *
+     * <p>Backpressure is honoured: at most {@code concurrency} batches are requested from {@code owners} ahead of
+     * the downstream's demand.
+     *
+     * @param owners the owners to attach values to
+     * @return a cold {@link Flux} of the same owners, in the same order, with values attached
+     * @throws NullPointerException if {@code owners} is {@code null}
+     */
+    @Override
+    public Flux<O> apply(Flux<O> owners) {
+        Objects.requireNonNull(owners, "owners must not be null");
+        // buffer(batchSize) requests batchSize owners upstream for each batch requested by flatMapSequential, which
+        // requests `concurrency` batches up front and one more only once a whole batch has been emitted downstream;
+        // so upstream demand is bounded by concurrency * batchSize plus what the downstream has asked for.
+        // flatMapSequential subscribes to up to `concurrency` batch loads at once but, as its javadoc promises,
+        // merges their results "in an order that matches their source order", queueing a batch that finishes
+        // early until the batches before it are emitted. Cancelling it cancels the upstream and every inner
+        // batch, hence every fetch in flight.
+        return owners.buffer(this.batchSize).flatMapSequential(this.loader::load, this.concurrency);
+    }
+
+    /**
+     * Builds a {@link BatchPreload}. Each setter validates its argument immediately; {@link #build()} checks that the
+     * required parts are present. A builder is not thread-safe; the preloads it builds are.
+     *
+     * @param <O> the owner type
+     * @param <K> the key type
+     * @param <V> the fetched value type
+     */
+    public static final class Builder<O, K, V> {
+
+        private @Nullable Function<? super O, ? extends @Nullable K> ownerKey;
+
+        private @Nullable Function<? super List<K>, ? extends Publisher<? extends V>> fetcher;
+
+        private @Nullable Function<? super V, ? extends @Nullable K> valueKey;
+
+        private @Nullable BiConsumer<? super O, ? super @Nullable V> setter;
+
+        private BinaryOperator<V> merge = (first, last) -> last;
+
+        private int batchSize = DEFAULT_BATCH_SIZE;
+
+        private int concurrency = DEFAULT_CONCURRENCY;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets how an owner's key is taken, such as {@code User::getId} for a has-one or {@code User::getCompanyId}
+         * for a belongs-to. Required. The function may return {@code null}: that owner is given {@code null} by the
+         * setter and its key is not fetched. It is called once per owner occurrence, when the owner's batch is
+         * complete and before the batch is fetched.
+         *
+         * @param ownerKey the owner key function
+         * @return this builder
+         * @throws NullPointerException if {@code ownerKey} is {@code null}
+         */
+        public Builder<O, K, V> ownerKey(Function<? super O, ? extends @Nullable K> ownerKey) {
+            this.ownerKey = Objects.requireNonNull(ownerKey, "ownerKey must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how the values of one batch are fetched, such as one {@code SELECT ... WHERE user_id IN (...)}.
+         * Required. The function is called once per batch, when the batch is subscribed, with the batch's distinct
+         * non-{@code null} keys in first-seen order, as an unmodifiable list that is never empty. It must return a
+         * publisher (not {@code null}) that may emit values in any order, including values of other keys, which are
+         * ignored. The publisher is cancelled when the preload is cancelled or fails.
+         *
+         * @param fetcher the batch fetch function
+         * @return this builder
+         * @throws NullPointerException if {@code fetcher} is {@code null}
+         */
+        public Builder<O, K, V> fetcher(Function<? super List<K>, ? extends Publisher<? extends V>> fetcher) {
+            this.fetcher = Objects.requireNonNull(fetcher, "fetcher must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how a fetched value's key is taken, such as {@code CreditCard::getUserId}; it is matched against the
+         * owner keys with {@code equals}/{@code hashCode}. Required. A value whose key is {@code null} is ignored.
+         *
+         * @param valueKey the value key function
+         * @return this builder
+         * @throws NullPointerException if {@code valueKey} is {@code null}
+         */
+        public Builder<O, K, V> valueKey(Function<? super V, ? extends @Nullable K> valueKey) {
+            this.valueKey = Objects.requireNonNull(valueKey, "valueKey must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how a value is attached to its owner, such as {@code User::setCreditCard}. Required. It is called
+         * exactly once per owner instance per batch, with the matched value, or with {@code null} when nothing
+         * matched so that a stale value is reset. It runs on the thread that completes the batch's fetch.
+         *
+         * @param setter the attaching function
+         * @return this builder
+         * @throws NullPointerException if {@code setter} is {@code null}
+         */
+        public Builder<O, K, V> setter(BiConsumer<? super O, ? super @Nullable V> setter) {
+            this.setter = Objects.requireNonNull(setter, "setter must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how two fetched values with the same key are combined: it receives the value kept so far and the
+         * value just emitted, and returns the value to keep, which must not be {@code null}. Optional; by default the
+         * value emitted last is kept.
+         *
+         * @param merge the merge function
+         * @return this builder
+         * @throws NullPointerException if {@code merge} is {@code null}
+         */
+        public Builder<O, K, V> merge(BinaryOperator<V> merge) {
+            this.merge = Objects.requireNonNull(merge, "merge must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of owners per batch, hence per fetcher call. Optional; defaults to
+         * {@link BatchPreload#DEFAULT_BATCH_SIZE}. Together with {@link #concurrency(int)} it bounds how many owners
+         * are held in memory.
+         *
+         * @param size the batch size
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size} is not positive
+         */
+        public Builder<O, K, V> batchSize(int size) {
+            if (size <= 0) {
+                throw new IllegalArgumentException("batchSize must be greater than 0, was " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of batches in flight: fetched, or fetched and waiting to be emitted. Optional;
+         * defaults to {@link BatchPreload#DEFAULT_CONCURRENCY}. {@code 1} fetches the next batch only once the
+         * previous one has been emitted.
+         *
+         * @param batchesInFlight the number of batches in flight
+         * @return this builder
+         * @throws IllegalArgumentException if {@code batchesInFlight} is not positive
+         */
+        public Builder<O, K, V> concurrency(int batchesInFlight) {
+            if (batchesInFlight <= 0) {
+                throw new IllegalArgumentException("concurrency must be greater than 0, was " + batchesInFlight);
+            }
+            this.concurrency = batchesInFlight;
+            return this;
+        }
+
+        /**
+         * Builds the preload. The builder can be changed and used again afterwards without affecting it.
+         *
+         * @return a new, immutable preload
+         * @throws NullPointerException if {@code ownerKey}, {@code fetcher}, {@code valueKey} or {@code setter} was
+         * not set, with the message {@code "<name> must not be null"}
+         */
+        public BatchPreload<O, K, V> build() {
+            return new BatchPreload<>(this);
+        }
+    }
+}
