@@ -12,6 +12,7 @@ public final class Fresh implements AutoCloseable {
     private final TestDatabase database;
     private final String r2dbcUrl;
     private final Jdbc jdbc;
+    private boolean closed;
 
     Fresh(TestDatabase database, String r2dbcUrl, Jdbc jdbc) {
         this.database = database;
@@ -41,10 +42,17 @@ public final class Fresh implements AutoCloseable {
     /** Closes the JDBC connection; for H2 this also shuts the in-memory database down (dropping it). */
     @Override
     public void close() {
-        if (database == TestDatabase.H2) {
-            jdbc.shutdownH2();
+        if (closed) {
+            return;
         }
-        jdbc.close();
+        closed = true;
+        try {
+            if (database == TestDatabase.H2) {
+                jdbc.shutdownH2();
+            }
+        } finally {
+            jdbc.close();
+        }
     }
 
     @Override

@@ -57,7 +57,8 @@ final class Servers {
             } else {
                 properties.setProperty("connectTimeout", "5000");
             }
-            String url = "jdbc:" + jdbcScheme + "://" + host + ":" + port + "/" + (db == null ? "" : db);
+            String address = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+            String url = "jdbc:" + jdbcScheme + "://" + address + ":" + port + "/" + (db == null ? "" : db);
             return DriverManager.getConnection(url, properties);
         }
     }
@@ -137,25 +138,7 @@ final class Servers {
             return new Resolved(null, "bad MariaDB URL " + url + ": " + e.getMessage());
         }
         String problem = probe(configured, null);
-        if (problem != null) {
-            return new Resolved(null, problem);
-        }
-        preloadMariaDbDriverVersion();
-        return new Resolved(configured, null);
-    }
-
-    /**
-     * r2dbc-mariadb 1.4.0 reads {@code mariadb.properties} from its jar in a lazy class initialiser during the
-     * first handshake, on a Netty thread, which BlockHound reports as a blocking call. That one-time read is the
-     * driver's, not the code under test's: do it here, on the test thread, before any connection is made.
-     */
-    private static void preloadMariaDbDriverVersion() {
-        try {
-            Class.forName("org.mariadb.r2dbc.util.VersionFactory$VersionFactoryHolder", true,
-                    Servers.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            System.err.println("[relata-testing] could not preload r2dbc-mariadb's version: " + e);
-        }
+        return problem == null ? new Resolved(configured, null) : new Resolved(null, problem);
     }
 
     private static String configured(String property, String environment, String fallback) {
@@ -163,7 +146,20 @@ final class Servers {
         if (value == null || value.isBlank()) {
             value = System.getenv(environment);
         }
-        return value == null || value.isBlank() ? fallback : value.trim();
+        return value == null || value.isBlank() ? perBuild(fallback) : value.trim();
+    }
+
+    /**
+     * Builds of one tree into different output folders ({@code -Drelata.target=target-x}, passed to the test JVM
+     * as {@code relata.test.instance}) get their own default database ({@code relata_it_target_x}), so parallel
+     * runs on one machine do not wipe each other's tables.
+     */
+    private static String perBuild(String defaultUrl) {
+        String instance = System.getProperty("relata.test.instance", "target");
+        if (instance.isBlank() || instance.equals("target") || instance.startsWith("${")) {
+            return defaultUrl;
+        }
+        return defaultUrl + "_" + instance.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "_");
     }
 
     private static Endpoint endpoint(String r2dbcUrl, String jdbcScheme, int defaultPort, String defaultUser,

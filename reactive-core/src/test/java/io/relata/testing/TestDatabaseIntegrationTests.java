@@ -8,9 +8,11 @@ import io.r2dbc.spi.ConnectionFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.blockhound.integration.BlockHoundIntegration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -74,7 +76,7 @@ class TestDatabaseIntegrationTests {
         try (Fresh fresh = database.fresh()) {
             fresh.jdbc().update("CREATE TABLE locked (id INT)");
             Connection leaked = Mono.from(fresh.connectionFactory().create()).block(Duration.ofSeconds(30));
-            Mono.from(leaked.beginTransaction())
+            Mono.defer(() -> Mono.from(leaked.beginTransaction()))
                     .then(execute(leaked, "INSERT INTO locked (id) VALUES (1)"))
                     .block(Duration.ofSeconds(30));
 
@@ -100,6 +102,31 @@ class TestDatabaseIntegrationTests {
     }
 
     @Test
+    void mariaDbDriverLocksAreNotReportedAsBlocking() {
+        assertThat(ServiceLoader.load(BlockHoundIntegration.class))
+                .anyMatch(integration -> integration instanceof MariaDbBlockHoundIntegration);
+        TestDatabase.MARIADB.assumeAvailable();
+        try (Fresh fresh = TestDatabase.MARIADB.fresh()) {
+            fresh.jdbc().update("CREATE TABLE counted (id INT)");
+            // Each round starts on this thread and goes on on the event loop when the server answers: now and then
+            // both take the driver's lock at once (a BlockHound report without MariaDbBlockHoundIntegration).
+            Connection connection = Mono.from(fresh.connectionFactory().create()).block(Duration.ofSeconds(30));
+            try {
+                for (int i = 0; i < 100; i++) {
+                    // Deferred: r2dbc-mariadb decides whether to send BEGIN/COMMIT when the method is called.
+                    Mono.defer(() -> Mono.from(connection.beginTransaction()))
+                            .then(execute(connection, "INSERT INTO counted (id) VALUES (" + i + ")"))
+                            .then(Mono.defer(() -> Mono.from(connection.commitTransaction())))
+                            .block(Duration.ofSeconds(30));
+                }
+            } finally {
+                Mono.from(connection.close()).block(Duration.ofSeconds(30));
+            }
+            assertThat(fresh.jdbc().count("SELECT COUNT(*) FROM counted")).isEqualTo(100);
+        }
+    }
+
+    @Test
     void blockHoundIsActive() {
         assertThatThrownBy(() -> Mono.delay(Duration.ofMillis(1))
                 .doOnNext(x -> {
@@ -114,6 +141,8 @@ class TestDatabaseIntegrationTests {
     }
 
     private static Mono<Void> execute(Connection connection, String sql) {
-        return Flux.from(connection.createStatement(sql).execute()).flatMap(result -> result.getRowsUpdated()).then();
+        return Flux.defer(() -> connection.createStatement(sql).execute())
+                .flatMap(result -> result.getRowsUpdated())
+                .then();
     }
 }
