@@ -76,13 +76,44 @@ final class Relationships {
                 found = belongsTo(owner, field, target, "", "", Action.DEFAULT, Action.DEFAULT, tried);
             }
         }
+        if (found != null) {
+            checkActions(found);
+        }
         if (found == null) {
-            throw new MappingException("Cannot resolve association " + where(owner, field) + " (type "
-                    + target.type().getSimpleName() + "): no foreign key found; looked for " + String.join(", ", tried)
+            throw new MappingException("Cannot resolve association " + where(owner, field) + " of "
+                    + owner.type().getName() + " (type " + target.type().getSimpleName()
+                    + "): no foreign key found; looked for " + String.join(", then ", tried)
                     + ". Add the foreign-key field, or name it with @HasOne(foreignKey = ...) or "
                     + "@BelongsTo(foreignKey = ...)");
         }
         return found;
+    }
+
+    /**
+     * {@code onUpdate}/{@code onDelete} ask for a constraint, and a constraint needs a unique referenced column (the
+     * primary key or an {@code @UniqueIndex} field: PostgreSQL rejects others with "there is no unique constraint
+     * matching given keys"); a polymorphic has-one gets no constraint at all (GORM never registers one,
+     * shared/gorm/SEMANTICS.md section 7). Either way the actions could never take effect, so the mapping is
+     * rejected rather than the actions silently dropped.
+     */
+    private static void checkActions(Relationship r) {
+        if (r.onUpdate() == Action.DEFAULT && r.onDelete() == Action.DEFAULT) {
+            return;
+        }
+        if (r.polymorphic()) {
+            throw new MappingException("Invalid association " + where(r.owner(), r.name()) + ": a polymorphic has-one "
+                    + "gets no foreign-key constraint, so onUpdate/onDelete cannot apply; remove them");
+        }
+        Property referenced = r.references();
+        EntityMeta<?> side = r.referencedSide();
+        boolean unique = referenced.equals(side.id()) || side.indexes().stream()
+                .anyMatch(i -> i.unique() && i.columns().size() == 1 && i.columns().get(0).equals(referenced));
+        if (!unique) {
+            throw new MappingException("Invalid association " + where(r.owner(), r.name()) + ": onUpdate/onDelete "
+                    + "need a foreign-key constraint, and the referenced field " + referenced + " is neither a primary "
+                    + "key nor marked @UniqueIndex (a constraint needs a unique referenced column); add @UniqueIndex to "
+                    + referenced);
+        }
     }
 
     private static @Nullable Relationship hasOne(EntityMeta<?> owner, Field field, EntityMeta<?> target,
@@ -121,18 +152,29 @@ final class Relationships {
     private static Relationship polymorphic(EntityMeta<?> owner, Field field, EntityMeta<?> target, HasOne hasOne) {
         String prefix = hasOne.polymorphic();
         Property referenced = referenced(owner, field, hasOne.references(), "@HasOne(references)");
+        // GORM's polymorphic:Owner looks up OwnerID and OwnerType on the target (schema/relationship.go
+        // buildPolymorphicRelation); the id may be renamed with foreignKey, as GORM's polymorphicId tag does.
         String idName = hasOne.foreignKey().isEmpty() ? prefix + "Id" : hasOne.foreignKey();
-        Property id = target.property(idName);
-        Property type = target.property(prefix + "Type");
+        String typeName = prefix + "Type";
+        Property id = lookUp(target, idName);
+        Property type = lookUp(target, typeName);
         if (id == null || type == null) {
-            throw new MappingException("Invalid polymorphic association " + where(owner, field) + ": "
-                    + target.type().getSimpleName() + " is missing field "
-                    + (id == null ? idName : prefix + "Type") + " (a polymorphic '" + prefix + "' target needs "
-                    + idName + " and " + prefix + "Type)");
+            List<String> missing = new ArrayList<>();
+            if (id == null) {
+                missing.add(describe(target, idName));
+            }
+            if (type == null) {
+                missing.add(describe(target, typeName));
+            }
+            throw new MappingException("Invalid polymorphic association " + where(owner, field) + " (@HasOne(polymorphic = \""
+                    + prefix + "\")): " + target.type().getSimpleName() + " has no field " + String.join(" and no field ",
+                    missing) + "; a polymorphic '" + prefix + "' target needs both " + describe(target, idName) + " and "
+                    + describe(target, typeName));
         }
         if (type.columnType() != String.class) {
-            throw new MappingException("Invalid polymorphic association " + where(owner, field) + ": "
-                    + type + " must be a String");
+            throw new MappingException("Invalid polymorphic association " + where(owner, field) + ": its type column "
+                    + type + " must be a String (it stores '" + (hasOne.polymorphicValue().isEmpty() ? owner.table()
+                    : hasOne.polymorphicValue()) + "'), not " + type.type().getSimpleName());
         }
         adoptType(id, referenced);
         String value = hasOne.polymorphicValue().isEmpty() ? owner.table() : hasOne.polymorphicValue();
@@ -155,17 +197,27 @@ final class Relationships {
 
     private static @Nullable Property find(EntityMeta<?> side, List<String> names, Set<String> tried, String what) {
         for (String name : names) {
-            tried.add(what + " " + side.type().getSimpleName() + "." + Naming.decapitalize(name) + " (column "
-                    + Naming.snake(Naming.decapitalize(name)) + ")");
-            Property p = side.property(name);
-            if (p == null) {
-                p = side.property(Naming.snake(name));
-            }
+            tried.add(what + " " + describe(side, name));
+            Property p = lookUp(side, name);
             if (p != null) {
                 return p;
             }
         }
         return null;
+    }
+
+    /**
+     * GORM's {@code LookUpField}: the DB name, then the Go field name, then the column name of the given name, so
+     * {@code UserID}, {@code userId} and {@code user_id} all find {@code userId} (case-insensitive here).
+     */
+    private static @Nullable Property lookUp(EntityMeta<?> side, String name) {
+        Property p = side.property(name);
+        return p != null ? p : side.property(Naming.snake(name));
+    }
+
+    private static String describe(EntityMeta<?> side, String name) {
+        String field = Naming.decapitalize(name);
+        return side.type().getSimpleName() + "." + field + " (column " + Naming.snake(field) + ")";
     }
 
     /**
@@ -179,6 +231,10 @@ final class Relationships {
     }
 
     private static String where(EntityMeta<?> owner, Field field) {
-        return owner.type().getSimpleName() + "." + field.getName();
+        return where(owner, field.getName());
+    }
+
+    private static String where(EntityMeta<?> owner, String field) {
+        return owner.type().getSimpleName() + "." + field;
     }
 }

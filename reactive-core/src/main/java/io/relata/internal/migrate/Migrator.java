@@ -168,7 +168,8 @@ public final class Migrator {
 
     private Mono<Set<String>> existingConstraints() {
         Sql sql = new Sql("SELECT constraint_name FROM information_schema.table_constraints WHERE "
-                + "constraint_type = 'FOREIGN KEY' AND " + schemaCondition().replace("table_schema", "constraint_schema"),
+                + "constraint_type IN ('FOREIGN KEY', 'UNIQUE') AND "
+                + schemaCondition().replace("table_schema", "constraint_schema"),
                 List.of());
         return this.session.select(sql, (row, md) -> String.valueOf(row.get(0)).toLowerCase(Locale.ROOT))
                 .collect(HashSet::new, Set::add);
@@ -176,6 +177,8 @@ public final class Migrator {
 
     private List<Constraint> constraints(List<EntityMeta<?>> metas) {
         Map<String, Constraint> byColumns = new LinkedHashMap<>();
+        // Unique constraints go first: a foreign key needs its referenced column unique when it is added.
+        Map<String, Constraint> uniques = new LinkedHashMap<>();
         for (EntityMeta<?> meta : metas) {
             for (Relationship r : meta.relationships()) {
                 if (r.polymorphic()) {
@@ -205,6 +208,12 @@ public final class Migrator {
                     // CreditCard.User): the one with actions wins, else the first.
                     continue;
                 }
+                if (!referenced.equals(referencedSide.id()) && needsUniqueConstraint()) {
+                    String uniqueName = uniqueConstraintName(referencedSide, referenced);
+                    uniques.putIfAbsent(uniqueName, new Constraint(uniqueName, new SqlBuilder(this.dialect)
+                            .sql("ALTER TABLE ").id(referencedSide.table()).sql(" ADD CONSTRAINT ").id(uniqueName)
+                            .sql(" UNIQUE (").id(referenced.column()).sql(")").build(), true));
+                }
                 String name = constraintName(r);
                 SqlBuilder sql = new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(fkSide.table())
                         .sql(" ADD CONSTRAINT ").id(name).sql(" FOREIGN KEY (").id(r.foreignKey().column())
@@ -218,7 +227,23 @@ public final class Migrator {
                 byColumns.put(key, new Constraint(name, sql.build(), actions));
             }
         }
-        return new ArrayList<>(byColumns.values());
+        List<Constraint> out = new ArrayList<>(uniques.values());
+        out.addAll(byColumns.values());
+        return out;
+    }
+
+    /**
+     * H2 2.x accepts a foreign key only to a primary key or a UNIQUE constraint; a unique index is not enough
+     * ({@code Constraint "PRIMARY KEY | UNIQUE (REFER)" not found}, seen with H2 2.4.240). PostgreSQL and MariaDB
+     * accept the unique index that {@code @UniqueIndex} creates.
+     */
+    private boolean needsUniqueConstraint() {
+        return "H2".equalsIgnoreCase(this.dialect.name());
+    }
+
+    /** GORM's name for a unique constraint ({@code NamingStrategy.UniqueName}): {@code uni_<table>_<column>}. */
+    private static String uniqueConstraintName(EntityMeta<?> meta, Property column) {
+        return "uni_" + meta.table() + "_" + column.column();
     }
 
     /**

@@ -47,13 +47,20 @@ final class AssociationSupport<A> implements Association<A> {
         this.unscoped = unscoped;
     }
 
+    /**
+     * GORM's {@code ErrPrimaryKeyRequired} ({@code TestAssociationError}), as a signal of the returned publisher:
+     * checked on subscription, before any statement.
+     */
     private Mono<Void> requireOwnerKey() {
-        if (this.ownerMeta.isNew(this.owner)) {
-            return Mono.error(new AssociationException("Association mode on " + this.relationship.owner().type()
-                    .getSimpleName() + "." + this.relationship.name() + " needs an owner with a primary key ("
-                    + this.ownerMeta.id().name() + " is " + this.ownerMeta.id().get(this.owner) + "): save it first"));
-        }
-        return Mono.empty();
+        return Mono.defer(() -> {
+            if (this.ownerMeta.isNew(this.owner)) {
+                return Mono.error(new AssociationException("Association mode on " + this.relationship.owner().type()
+                        .getSimpleName() + "." + this.relationship.name() + " needs an owner with a primary key ("
+                        + this.ownerMeta.id().name() + " is " + this.ownerMeta.id().get(this.owner)
+                        + "): save it first"));
+            }
+            return Mono.empty();
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -82,7 +89,9 @@ final class AssociationSupport<A> implements Association<A> {
             String pk = this.session.dialect().quote(target.table()) + "." + this.session.dialect()
                     .quote(target.id().column());
             // Of several matching has-one rows the greatest key wins, as in preload.
-            return targets().orderBy(pk + " DESC").limit(1).flux().next();
+            // singleOrEmpty, not next: next() cancels the query, and the connection would go back to the pool after
+            // the value is emitted rather than before.
+            return targets().orderBy(pk + " DESC").limit(1).flux().singleOrEmpty();
         }));
     }
 
@@ -106,27 +115,33 @@ final class AssociationSupport<A> implements Association<A> {
                 : replaceBelongsTo(tx, value)).then());
     }
 
+    /**
+     * GORM's has-one {@code Replace}: the value is saved (when new) or linked, and the owner's other rows are
+     * unlinked (deleted when unscoped). The unlink goes first, so a unique index on the foreign key never sees two
+     * rows of one owner.
+     */
     private Mono<Void> replaceHasOne(Session tx, A value) {
         Relationship r = this.relationship;
         EntityMeta<?> target = r.target();
-        r.foreignKey().set(value, r.references().get(this.owner));
-        if (r.typeColumn() != null) {
-            r.typeColumn().set(value, r.typeValue());
-        }
-        Mono<Void> save;
-        if (target.isNew(value)) {
-            save = new Cascade(tx, Set.of()).saveRoots(target, List.of(value));
-        }
-        else {
+        boolean isNew = target.isNew(value);
+        Mono<Long> removeOthers = Mono.defer(() -> tx.update(removeOthers(tx, isNew ? null : value)));
+        Mono<Void> save = Mono.defer(() -> {
+            r.foreignKey().set(value, r.references().get(this.owner));
+            Property type = r.typeColumn();
+            if (type != null) {
+                type.set(value, r.typeValue());
+            }
+            if (isNew) {
+                return new Cascade(tx, Set.of()).saveRoots(target, List.of(value));
+            }
             List<Property> columns = new ArrayList<>(2);
             columns.add(r.foreignKey());
-            if (r.typeColumn() != null) {
-                columns.add(r.typeColumn());
+            if (type != null) {
+                columns.add(type);
             }
-            save = tx.update(Statements.updateById(tx.dialect(), target, columns, value)).then();
-        }
-        return save.then(Mono.defer(() -> tx.update(removeOthers(tx, value)))).then(Mono.fromRunnable(
-                () -> r.set(this.owner, value)));
+            return tx.update(Statements.updateById(tx.dialect(), target, columns, value)).then();
+        });
+        return removeOthers.then(save).then(Mono.fromRunnable(() -> r.set(this.owner, value)));
     }
 
     /** The has-one rows other than {@code keep} that reference the owner: unlinked, or deleted when unscoped. */
@@ -207,6 +222,8 @@ final class AssociationSupport<A> implements Association<A> {
                     Statements.hasOneTargets(b, r, ownerKey);
                     b.sql(" AND ").column(target.table(), target.id().column()).sql(" = ");
                     Statements.bindProperty(b, target.id(), value);
+                    // GORM's Delete keeps the soft-delete scope: a soft-deleted row stays as it is.
+                    Statements.softDeleteScope(b, target, target.table(), false, " AND ");
                     sql = b.build();
                 }
                 return tx.update(sql).doOnNext(rows -> {

@@ -67,8 +67,41 @@ public final class Cascade {
                     entities.add(e);
                 }
             }
+            return level(meta, entities, root);
+        });
+    }
+
+    /**
+     * Saves one level of entities already marked visited. New entities of the level that other entities of the same
+     * level belong to (a self-reference in one {@code saveAll}: a manager and their report) are saved first, as a
+     * level of their own, so the foreign key has a key to take; when every entity is such a target (new rows that
+     * point at each other in a cycle), no order can satisfy them and the level is saved as it is.
+     */
+    private Mono<Void> level(EntityMeta<?> meta, List<Object> entities, boolean root) {
+        return Mono.defer(() -> {
             if (entities.isEmpty()) {
                 return Mono.empty();
+            }
+            Set<Object> members = Collections.newSetFromMap(new IdentityHashMap<>());
+            members.addAll(entities);
+            Set<Object> referenced = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Relationship r : meta.relationships()) {
+                if (!r.hasOne() && r.target() == meta) {
+                    for (Object e : entities) {
+                        Object t = r.get(e);
+                        if (t != null && t != e && members.contains(t) && meta.isNew(t)) {
+                            referenced.add(t);
+                        }
+                    }
+                }
+            }
+            if (!referenced.isEmpty() && referenced.size() < entities.size()) {
+                List<Object> first = new ArrayList<>();
+                List<Object> rest = new ArrayList<>();
+                for (Object e : entities) {
+                    (referenced.contains(e) ? first : rest).add(e);
+                }
+                return level(meta, first, root).then(level(meta, rest, root));
             }
             List<Relationship> relationships = new ArrayList<>();
             for (Relationship r : meta.relationships()) {
@@ -98,62 +131,55 @@ public final class Cascade {
         });
     }
 
+    /**
+     * Belongs-to targets first: new ones are inserted (cascading their own associations), existing ones are only
+     * linked (their row is not written, GORM's default {@code ON CONFLICT DO NOTHING}, but their own associations
+     * still cascade, as GORM's nested create does); then each owner's foreign key takes the target's key.
+     */
     private Mono<Void> saveBelongsTo(Relationship r, List<Object> owners) {
-        return Mono.defer(() -> {
-            List<Object> targets = distinctTargets(r, owners);
-            List<Object> fresh = new ArrayList<>();
-            for (Object t : targets) {
-                if (r.target().isNew(t)) {
-                    fresh.add(t);
+        return Mono.defer(() -> save(r.target(), distinctTargets(r, owners), false).then(Mono.fromRunnable(() -> {
+            for (Object owner : owners) {
+                Object target = r.get(owner);
+                if (target != null) {
+                    r.foreignKey().set(owner, r.references().get(target));
                 }
             }
-            return save(r.target(), fresh, false).then(Mono.fromRunnable(() -> {
-                for (Object owner : owners) {
-                    Object target = r.get(owner);
-                    if (target != null) {
-                        r.foreignKey().set(owner, r.references().get(target));
-                    }
-                }
-            }));
-        });
+        })));
     }
 
+    /**
+     * Has-one targets after their owners, in this order so that a unique index on the foreign key (one row per
+     * owner) never sees two rows of one owner: (1) rows that existing owners held before and no longer hold are
+     * unlinked, (2) existing targets are linked ({@code UPDATE fk, type} only), (3) new targets are inserted with the
+     * foreign key set, cascading further.
+     */
     private Mono<Void> saveHasOne(Relationship r, List<Object> owners, List<Object> existingOwners) {
         return Mono.defer(() -> {
-            List<Object> fresh = new ArrayList<>();
-            List<Sql> links = new ArrayList<>();
-            List<Sql> unlinks = new ArrayList<>();
             EntityMeta<?> target = r.target();
+            List<Object> pending = new ArrayList<>();
+            List<Sql> links = new ArrayList<>();
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Object owner : owners) {
                 Object t = r.get(owner);
                 if (t == null || !seen.add(t)) {
                     continue;
                 }
-                Object key = r.references().get(owner);
-                r.foreignKey().set(t, key);
-                if (r.typeColumn() != null) {
-                    r.typeColumn().set(t, r.typeValue());
+                r.foreignKey().set(t, r.references().get(owner));
+                Property type = r.typeColumn();
+                if (type != null) {
+                    type.set(t, r.typeValue());
                 }
-                if (target.isNew(t)) {
-                    fresh.add(t);
-                }
-                else if (this.visited.add(t)) {
-                    links.add(link(r, t));
+                // A target already saved in this cascade (a cycle back to it) is neither linked nor saved again.
+                if (!this.visited.contains(t)) {
+                    pending.add(t);
+                    if (!target.isNew(t)) {
+                        links.add(link(r, t));
+                    }
                 }
             }
-            return save(target, fresh, false)
+            return this.session.updateAll(unlinkReplaced(r, existingOwners))
                     .then(this.session.updateAll(links))
-                    .then(Mono.defer(() -> {
-                        for (Object owner : existingOwners) {
-                            Object t = r.get(owner);
-                            if (t != null) {
-                                unlinks.add(unlinkOthers(r, owner, t));
-                            }
-                        }
-                        return this.session.updateAll(unlinks);
-                    }))
-                    .then();
+                    .then(save(target, pending, false));
         });
     }
 
@@ -161,24 +187,70 @@ public final class Cascade {
     private Sql link(Relationship r, Object target) {
         List<Property> columns = new ArrayList<>(2);
         columns.add(r.foreignKey());
-        if (r.typeColumn() != null) {
-            columns.add(r.typeColumn());
+        Property type = r.typeColumn();
+        if (type != null) {
+            columns.add(type);
         }
         return Statements.updateById(this.session.dialect(), r.target(), columns, target);
     }
 
     /**
-     * {@code UPDATE target SET fk = NULL WHERE fk = ? [AND type = ?] AND pk <> ?}: the rows the owner held before
-     * are unlinked, as {@code Association.replace} does (GORM leaves them linked, a known complaint).
+     * {@code UPDATE target SET fk = NULL WHERE fk IN (owners) [AND type = ?] [AND pk NOT IN (held)] AND deleted_at
+     * IS NULL}: the rows existing owners held before and no longer hold are unlinked, as {@code Association.replace}
+     * does (GORM leaves them linked, a known complaint: shared/gorm/SEMANTICS.md section 8, #3487). Owners whose
+     * field is {@code null} are left alone (the association may just not be loaded). One statement per chunk of
+     * owners, so {@code saveAll} of existing owners does not send one per owner.
      */
-    private Sql unlinkOthers(Relationship r, Object owner, Object current) {
+    private List<Sql> unlinkReplaced(Relationship r, List<Object> existingOwners) {
         EntityMeta<?> target = r.target();
-        SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ");
-        Statements.hasOneTargets(sql, r, r.references().getColumnValue(owner));
-        sql.sql(" AND ").column(target.table(), target.id().column()).sql(" <> ");
-        Statements.bindProperty(sql, target.id(), current);
-        return sql.build();
+        List<Object[]> pairs = new ArrayList<>();
+        for (Object owner : existingOwners) {
+            Object t = r.get(owner);
+            Object key = t == null ? null : r.references().getColumnValue(owner);
+            if (key != null) {
+                pairs.add(new Object[] {key, target.isNew(t) ? null : target.id().getColumnValue(t)});
+            }
+        }
+        List<Sql> out = new ArrayList<>();
+        // Two binds per owner at most, plus the type and the soft-delete scope.
+        int perStatement = Math.max(1, Math.min(INSERT_BATCH, (this.session.dialect().maxBindParameters() - 2) / 2));
+        for (int from = 0; from < pairs.size(); from += perStatement) {
+            List<Object[]> chunk = pairs.subList(from, Math.min(pairs.size(), from + perStatement));
+            SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
+                    .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ")
+                    .column(target.table(), r.foreignKey().column());
+            if (chunk.size() == 1) {
+                sql.sql(" = ").bind(chunk.get(0)[0], r.foreignKey().columnType());
+            }
+            else {
+                sql.sql(" IN (");
+                for (int i = 0; i < chunk.size(); i++) {
+                    sql.sql(i == 0 ? "" : ", ").bind(chunk.get(i)[0], r.foreignKey().columnType());
+                }
+                sql.sql(")");
+            }
+            Statements.polymorphicType(sql, r, target.table());
+            List<Object> held = new ArrayList<>();
+            for (Object[] pair : chunk) {
+                if (pair[1] != null) {
+                    held.add(pair[1]);
+                }
+            }
+            if (held.size() == 1) {
+                sql.sql(" AND ").column(target.table(), target.id().column()).sql(" <> ")
+                        .bind(held.get(0), target.id().columnType());
+            }
+            else if (!held.isEmpty()) {
+                sql.sql(" AND ").column(target.table(), target.id().column()).sql(" NOT IN (");
+                for (int i = 0; i < held.size(); i++) {
+                    sql.sql(i == 0 ? "" : ", ").bind(held.get(i), target.id().columnType());
+                }
+                sql.sql(")");
+            }
+            Statements.softDeleteScope(sql, target, target.table(), false, " AND ");
+            out.add(sql.build());
+        }
+        return out;
     }
 
     private static List<Object> distinctTargets(Relationship r, List<Object> owners) {
