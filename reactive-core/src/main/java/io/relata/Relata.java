@@ -12,6 +12,7 @@ import io.relata.internal.migrate.Migrator;
 import io.relata.internal.repo.DefaultRepository;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -44,6 +45,10 @@ public final class Relata {
      * owners and their values stays a few MiB.
      */
     public static final int DEFAULT_PRELOAD_BATCH_SIZE = 1000;
+
+    private static final Duration CLOSE_POLL = Duration.ofMillis(5);
+
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private final Session session;
 
@@ -168,12 +173,25 @@ public final class Relata {
     }
 
     /**
-     * Closes the connection pool this instance created. A transaction's instance closes nothing.
+     * Closes the connection pool this instance created, after waiting up to five seconds for borrowed connections
+     * to come back. A transaction's instance closes nothing.
      *
      * @return completes when the pool is closed
      */
     public Mono<Void> close() {
-        return this.ownedPool == null ? Mono.empty() : this.ownedPool.disposeLater();
+        ConnectionPool pool = this.ownedPool;
+        if (pool == null) {
+            return Mono.empty();
+        }
+        // A connection whose user cancelled (next(), take(n), a closed HTTP response) is returned to the pool
+        // asynchronously, after the cancelling subscriber has moved on. Disposing the pool while such a release is in
+        // flight makes reactor-pool count the permit twice ("Too many permits returned"), so wait a bounded time for
+        // acquired connections to come back first.
+        return Flux.interval(Duration.ZERO, CLOSE_POLL)
+                .filter(tick -> this.session.borrowedConnections() == 0)
+                .next()
+                .timeout(CLOSE_GRACE, Mono.just(0L))
+                .then(pool.disposeLater());
     }
 
     /**

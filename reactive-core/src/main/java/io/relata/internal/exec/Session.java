@@ -11,6 +11,7 @@ import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Sql;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,8 +52,11 @@ public final class Session {
 
     private final int fetchSize;
 
+    private final AtomicInteger borrowed;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable Connection transaction,
-            Consumer<String> onStatement, int preloadBatchSize) {
+            Consumer<String> onStatement, int preloadBatchSize, AtomicInteger borrowed) {
+        this.borrowed = borrowed;
         this.dialect = dialect;
         this.factory = factory;
         this.transaction = transaction;
@@ -75,7 +79,7 @@ public final class Session {
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, Consumer<String> onStatement,
             int preloadBatchSize) {
-        return new Session(dialect, factory, null, onStatement, preloadBatchSize);
+        return new Session(dialect, factory, null, onStatement, preloadBatchSize, new AtomicInteger());
     }
 
     /** @return the dialect */
@@ -115,8 +119,7 @@ public final class Session {
             Connection c = this.transaction;
             return Flux.defer(() -> work.apply(c));
         }
-        ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return offload(Flux.usingWhen(f.create(), work, Connection::close));
+        return offload(Flux.usingWhen(borrow(), work, this::giveBack));
     }
 
     /**
@@ -131,14 +134,35 @@ public final class Session {
         if (this.transaction != null) {
             return Flux.defer(() -> work.apply(this));
         }
-        ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return offload(Flux.usingWhen(f.create(),
+        return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, c, this.onStatement, this.preloadBatchSize)),
+                        c -> work.apply(new Session(this.dialect, null, c, this.onStatement, this.preloadBatchSize,
+                                this.borrowed)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
                         Connection::rollbackTransaction),
-                Connection::close));
+                this::giveBack));
+    }
+
+    /**
+     * Connections borrowed from the pool and not yet fully given back. r2dbc-pool returns a connection
+     * asynchronously (after a cancel, after the subscriber has moved on), and disposing the pool while that is in
+     * flight makes reactor-pool count the permit twice ("Too many permits returned"); {@code Relata.close()} waits
+     * for this to reach zero first.
+     *
+     * @return the number of connections out
+     */
+    public int borrowedConnections() {
+        return this.borrowed.get();
+    }
+
+    private Mono<Connection> borrow() {
+        ConnectionFactory f = Objects.requireNonNull(this.factory);
+        return Mono.<Connection>from(f.create()).doOnNext(c -> this.borrowed.incrementAndGet());
+    }
+
+    private Mono<Void> giveBack(Connection connection) {
+        return Mono.from(connection.close()).doFinally(signal -> this.borrowed.decrementAndGet());
     }
 
     /**

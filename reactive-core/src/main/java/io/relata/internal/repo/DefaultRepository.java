@@ -91,7 +91,9 @@ public final class DefaultRepository<T> implements Repository<T> {
     public Mono<T> findById(Object id) {
         Objects.requireNonNull(id, "id must not be null");
         Object key = io.relata.internal.meta.Types.convert(id, this.meta.id().columnType());
-        return query().where(idCondition(), key).flux().next();
+        // singleOrEmpty(), not next(): the query completes by itself, so its connection is back in the pool before
+        // the entity is emitted, instead of being released asynchronously after a cancel.
+        return query().where(idCondition(), key).flux().singleOrEmpty();
     }
 
     private String idCondition() {
