@@ -11,116 +11,177 @@ import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Fragment;
 import io.relata.preload.BatchPreload;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 
 /**
  * Wires relationships to the {@link BatchPreload} operator: one query per association per batch of owners, keys
- * de-duplicated, rendered by the dialect as one array bind ({@code = ANY(?)}) or {@code IN} chunks, nested levels
- * loaded on the fetched values before they are attached.
+ * de-duplicated (by the operator) and rendered by the dialect as one array bind ({@code = ANY(?)}) or as
+ * {@code IN} chunks below its bind limit, nested levels loaded on the fetched values before they are attached.
  *
- * <p>Sibling associations are applied in name order, as GORM sorts preload names, so the statement order is
- * deterministic. Each fetch orders its rows by the target's primary key and the operator keeps the last value per
- * key, so of several matching has-one rows the one with the greatest key wins (GORM leaves it to the database,
- * go-gorm/gorm#5959).
+ * <p>Sibling associations are applied in name order, as GORM sorts preload names ({@code callbacks/preload.go}),
+ * so the statement order is deterministic. Of several rows matching one key (a has-one with duplicates) the one
+ * with the greatest primary key wins, whatever order the database returns them in: GORM keeps whichever row came
+ * last, which is unspecified (go-gorm/gorm#5959).
  */
 public final class Preloader {
 
     /**
-     * Batches in flight outside a transaction: while one batch's preload query runs, the next batch of owners
-     * streams in. More showed no gain on 2 cores (see benchmarks/README).
+     * Batches in flight outside a transaction: while one batch's preload query runs on a second connection, the
+     * next batch of owners streams in on the first. Inside a transaction there is one connection, so one.
      */
     static final int CONCURRENCY = 2;
+
+    /**
+     * Binds kept free for the rest of a preload statement (the polymorphic type, user conditions) on top of what
+     * the user's conditions are known to need.
+     */
+    private static final int RESERVED_BINDS = 8;
 
     private Preloader() {
     }
 
     /**
-     * Applies preloads to a stream of owners.
+     * Applies preloads to a stream of owners. Customizers run here, so call it at subscription time (inside a
+     * {@code Flux.defer}): an exception they throw, or a customizer returning a foreign query, becomes the
+     * stream's error.
      *
-     * @param session the session (preload queries borrow their own connection outside a transaction)
+     * @param session the session (outside a transaction each preload query borrows its own connection)
      * @param owners the owners
-     * @param specs the preload calls
+     * @param specs the preload calls, in the order they were made
      * @param unscoped whether soft-deleted targets are loaded too
      * @param <T> the owner type
      * @return the owners, in order, with their associations set
      */
     public static <T> Flux<T> apply(Session session, Flux<T> owners, List<PreloadSpec> specs, boolean unscoped) {
-        return apply(session, owners, tree(specs), unscoped);
+        return apply(session, owners, plan(session, tree(specs), unscoped).values())
+                .onErrorMap(Exceptions::isMultiple, Preloader::first);
     }
 
-    private static <T> Flux<T> apply(Session session, Flux<T> owners, Map<String, Node> nodes, boolean unscoped) {
+    /**
+     * Two batches in flight can fail together (the same bad condition on two connections), and the operator then
+     * signals Reactor's composite. The caller is promised the driver's own exception (DESIGN.md: driver errors pass
+     * through), so the first one is signalled and the others are attached as suppressed.
+     */
+    private static Throwable first(Throwable multiple) {
+        List<Throwable> errors = Exceptions.unwrapMultiple(multiple);
+        Throwable first = errors.get(0);
+        for (Throwable other : errors.subList(1, errors.size())) {
+            if (other != first) {
+                first.addSuppressed(other);
+            }
+        }
+        return first;
+    }
+
+    private static <T> Flux<T> apply(Session session, Flux<T> owners, Collection<Level> levels) {
         Flux<T> out = owners;
-        List<Node> sorted = new ArrayList<>(nodes.values());
-        sorted.sort(Comparator.comparing(n -> n.relationship.name()));
-        for (Node node : sorted) {
-            out = out.transform(operator(session, node, unscoped));
+        for (Level level : levels) {
+            out = out.transform(operator(session, level));
         }
         return out;
     }
 
-    private static <T> BatchPreload<T, Object, Object> operator(Session session, Node node, boolean unscoped) {
-        Relationship r = node.relationship;
+    private static <T> BatchPreload<T, Object, Object> operator(Session session, Level level) {
+        Relationship r = level.relationship;
         return BatchPreload.<T, Object, Object>builder()
                 .ownerKey(r::ownerKeyValue)
                 .valueKey(r::targetKeyValue)
                 .setter(r::set)
-                .fetcher(keys -> fetch(session, node, keys, unscoped))
+                .merge(level.greatestKey)
+                .fetcher(keys -> fetch(session, level, keys))
                 .batchSize(session.preloadBatchSize())
                 // One connection inside a transaction: one batch at a time keeps its statements in order.
                 .concurrency(session.inTransaction() ? 1 : CONCURRENCY)
                 .build();
     }
 
-    private static Flux<Object> fetch(Session session, Node node, List<Object> keys, boolean unscoped) {
-        Relationship r = node.relationship;
-        @SuppressWarnings("unchecked")
-        EntityMeta<Object> target = (EntityMeta<Object>) r.target();
+    /**
+     * Fetches the targets of one batch's distinct keys: one statement per key-set condition the dialect renders
+     * (one on PostgreSQL, one per {@code IN} chunk elsewhere), the greatest primary key kept per key, then the
+     * nested levels preloaded on those winners before any of them is attached.
+     */
+    private static Flux<Object> fetch(Session session, Level level, List<Object> keys) {
+        Relationship r = level.relationship;
         Dialect dialect = session.dialect();
-        QuerySupport<Object> query = QuerySupport.of(session, target, unscoped);
-        if (node.condition != null) {
-            query = query.where(node.condition);
-        }
-        if (node.customizer != null) {
-            Query<Object> customized = node.customizer.apply(query);
-            if (!(customized instanceof QuerySupport<Object> q) || q.meta() != target) {
-                throw new IllegalArgumentException("A preload customizer of '" + r.name()
-                        + "' must return the query it was given, refined (such as q -> q.where(...))");
-            }
-            query = q;
-        }
+        EntityMeta<?> target = r.target();
         List<Object> driverKeys = new ArrayList<>(keys.size());
         for (Object key : keys) {
             driverKeys.add(dialect.toDatabase(key));
         }
         String column = dialect.quote(target.table()) + "." + dialect.quote(r.targetKey().column());
-        // Reserve room for the binds the rest of the statement carries (conditions, polymorphic type).
-        List<KeySetCondition> conditions = dialect.keySet(column, driverKeys, r.keyType(), 64);
+        List<KeySetCondition> conditions = dialect.keySet(column, driverKeys, r.keyType(),
+                level.query.bindCount() + RESERVED_BINDS);
         List<QuerySupport<Object>> statements = new ArrayList<>(conditions.size());
         for (KeySetCondition c : conditions) {
             List<Object> binds = new ArrayList<>(c.binds().size());
             for (Object b : c.binds()) {
+                // Already converted by the dialect (a typed array on PostgreSQL): bound as it is.
                 binds.add(new Bind(b, b.getClass()));
             }
-            QuerySupport<Object> q = query.where(new Fragment(c.sql(), binds));
-            if (r.polymorphic()) {
-                q = q.where(new Fragment(dialect.quote(target.table()) + "." + dialect.quote(r.typeColumn().column())
+            List<Fragment> leading = new ArrayList<>(2);
+            leading.add(new Fragment(c.sql(), binds));
+            if (r.typeColumn() != null) {
+                // A dog never gets the cat's toy with the same id: the type column routes polymorphic rows.
+                leading.add(new Fragment(dialect.quote(target.table()) + "." + dialect.quote(r.typeColumn().column())
                         + " = ?", List.of(r.typeValue())));
             }
-            statements.add(q.orderBy(dialect.quote(target.table()) + "." + dialect.quote(target.id().column())));
+            statements.add(level.query.whereFirst(leading));
         }
-        Flux<Object> rows = Flux.fromIterable(statements).concatMap(QuerySupport::flux);
-        if (node.children.isEmpty()) {
-            return rows;
+        return Flux.fromIterable(statements)
+                .concatMap(QuerySupport::flux)
+                // Collected first: the winners are known only once every row is in, and inside a transaction the
+                // connection must be free before the nested levels query it.
+                .collect(() -> new LinkedHashMap<Object, Object>(), (map, value) -> {
+                    Object key = r.targetKeyValue(value);
+                    if (key != null) {
+                        map.merge(key, value, level.greatestKey);
+                    }
+                })
+                .flatMapMany(winners -> level.children.isEmpty()
+                        ? Flux.fromIterable(winners.values())
+                        : apply(session, Flux.fromIterable(winners.values()), level.children.values()));
+    }
+
+    /**
+     * Turns the tree of preload calls into levels with their target queries built, customizers applied once.
+     */
+    private static Map<String, Level> plan(Session session, Map<String, Node> nodes, boolean unscoped) {
+        List<Node> sorted = new ArrayList<>(nodes.values());
+        sorted.sort(Comparator.comparing(n -> n.relationship.name()));
+        Map<String, Level> levels = new LinkedHashMap<>();
+        for (Node node : sorted) {
+            levels.put(node.relationship.name(), new Level(node.relationship, query(session, node, unscoped),
+                    plan(session, node.children, unscoped)));
         }
-        // Collect the batch first: inside a transaction the connection must be free before the nested queries run.
-        return rows.collectList().flatMapMany(values -> apply(session, Flux.fromIterable(values), node.children,
-                unscoped));
+        return levels;
+    }
+
+    private static QuerySupport<Object> query(Session session, Node node, boolean unscoped) {
+        Relationship r = node.relationship;
+        @SuppressWarnings("unchecked")
+        EntityMeta<Object> target = (EntityMeta<Object>) r.target();
+        QuerySupport<Object> query = QuerySupport.of(session, target, unscoped);
+        for (Fragment condition : node.conditions) {
+            query = query.where(condition);
+        }
+        for (UnaryOperator<Query<Object>> customizer : node.customizers) {
+            Query<Object> customized = customizer.apply(query);
+            if (!(customized instanceof QuerySupport<Object> q) || q.meta() != target) {
+                throw new IllegalArgumentException("A preload customizer of '" + r.name() + "' must return the query "
+                        + "it was given, refined (such as q -> q.where(...)); it returned " + customized);
+            }
+            query = q;
+        }
+        return query;
     }
 
     private static Map<String, Node> tree(List<PreloadSpec> specs) {
@@ -133,29 +194,59 @@ public final class Preloader {
                 level = node.children;
             }
             if (node != null) {
+                // GORM: conditions of "A.B" apply to B, the last level, only (TestNestedPreloadWithConds).
                 if (spec.condition() != null) {
-                    node.condition = spec.condition();
+                    node.conditions.add(spec.condition());
                 }
                 if (spec.customizer() != null) {
-                    node.customizer = spec.customizer();
+                    node.customizers.add(spec.customizer());
                 }
             }
         }
         return roots;
     }
 
+    /** One association of the preload tree as the user asked for it. */
     private static final class Node {
 
         final Relationship relationship;
 
         final Map<String, Node> children = new LinkedHashMap<>();
 
-        @Nullable Fragment condition;
+        final List<Fragment> conditions = new ArrayList<>();
 
-        @Nullable UnaryOperator<Query<Object>> customizer;
+        final List<UnaryOperator<Query<Object>>> customizers = new ArrayList<>();
 
         Node(Relationship relationship) {
             this.relationship = relationship;
+        }
+    }
+
+    /** One association ready to run: its target query (conditions and customizers applied) and nested levels. */
+    private static final class Level {
+
+        final Relationship relationship;
+
+        final QuerySupport<Object> query;
+
+        final Map<String, Level> children;
+
+        final BinaryOperator<Object> greatestKey;
+
+        Level(Relationship relationship, QuerySupport<Object> query, Map<String, Level> children) {
+            this.relationship = relationship;
+            this.query = query;
+            this.children = children;
+            EntityMeta<?> target = relationship.target();
+            this.greatestKey = (kept, next) -> compare(target.id().get(next), target.id().get(kept)) > 0 ? next : kept;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static int compare(@Nullable Object a, @Nullable Object b) {
+            if (a == null || b == null) {
+                return a == null ? (b == null ? 0 : -1) : 1;
+            }
+            return ((Comparable) a).compareTo(b);
         }
     }
 }

@@ -17,10 +17,14 @@ import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscriber;
@@ -121,6 +125,41 @@ public final class QuerySupport<T> implements Query<T> {
                 this.offset, this.unscoped, this.preloads, this.joins);
     }
 
+    /**
+     * Adds already checked conditions before the existing ones (a preload puts its key set first, as GORM does).
+     *
+     * @param fragments the conditions
+     * @return a new query
+     */
+    public QuerySupport<T> whereFirst(List<Fragment> fragments) {
+        List<Fragment> all = new ArrayList<>(fragments.size() + this.wheres.size());
+        all.addAll(fragments);
+        all.addAll(this.wheres);
+        return new QuerySupport<>(this.session, this.meta, List.copyOf(all), this.orderBy, this.limit,
+                this.offset, this.unscoped, this.preloads, this.joins);
+    }
+
+    /**
+     * The number of binds this query's conditions carry (a collection argument counts its elements), so a preload
+     * knows how many binds its key set may use.
+     *
+     * @return the bind count
+     */
+    public int bindCount() {
+        int count = 0;
+        for (Fragment f : this.wheres) {
+            for (Object arg : f.args()) {
+                count += arg instanceof java.util.Collection<?> c ? Math.max(1, c.size()) : 1;
+            }
+        }
+        for (JoinSpec j : this.joins) {
+            if (j.condition() != null) {
+                count += j.condition().args().size();
+            }
+        }
+        return count;
+    }
+
     private QuerySupport<T> withPreload(PreloadSpec spec) {
         return new QuerySupport<>(this.session, this.meta, this.wheres, this.orderBy, this.limit, this.offset,
                 this.unscoped, plus(this.preloads, spec), this.joins);
@@ -214,8 +253,17 @@ public final class QuerySupport<T> implements Query<T> {
             if (this.preloads.isEmpty()) {
                 return rows(plan);
             }
-            Flux<T> owners = this.session.inTransaction() ? pagedRows(plan) : rows(plan);
-            return Preloader.apply(this.session, owners, this.preloads, this.unscoped);
+            if (!this.session.inTransaction()) {
+                // The owners stream on one pooled connection while each batch's preload query borrows another:
+                // one connection cannot start a query while it streams another (shared/DRIVERS.md).
+                return Preloader.apply(this.session, rows(plan), this.preloads, this.unscoped);
+            }
+            int page = this.session.preloadBatchSize();
+            if (this.limit >= 0 && this.limit <= page) {
+                // One page at most (first(), small limits): read it whole, then preload it.
+                return rows(plan).collectList().flatMapMany(this::preloadPage);
+            }
+            return this.session.supportsCursors() ? cursorPages(plan, page) : pages(plan, page);
         });
     }
 
@@ -229,44 +277,104 @@ public final class QuerySupport<T> implements Query<T> {
         return (row, metadata) -> plan.read(dialect, row);
     }
 
+    private Flux<T> preloadPage(List<T> owners) {
+        return Preloader.apply(this.session, Flux.fromIterable(owners), this.preloads, this.unscoped);
+    }
+
     /**
-     * Inside a transaction the owners' query cannot stay open while preload queries run on the same connection,
-     * so the owners are read in complete pages, each preloaded before the next is fetched. PostgreSQL streams a
-     * server-side cursor ({@code DECLARE ... CURSOR} + {@code FETCH n}, verified in shared/DRIVERS.md); the other
-     * databases read {@code LIMIT}/{@code OFFSET} pages in a stable order (the primary key unless ordered).
+     * Inside a transaction the owners' query cannot stay open while preload queries run on the same connection
+     * (the driver would wait for the stream to be drained, and the stream for the preload: a deadlock), so owners
+     * are read in complete pieces, each preloaded and emitted before the next is read.
+     *
+     * <p>{@code concatMap(..., 0)} asks for the next piece only once the previous one is done: the piece's query,
+     * its preloads and the emission of its owners. So the statements alternate (read, preload, read, preload) and
+     * at most one piece is held in memory, and the flag set by a short piece ends the generator before another
+     * read is sent.
      */
-    private Flux<T> pagedRows(JoinPlan<T> plan) {
-        int page = this.session.preloadBatchSize();
-        BiFunction<Row, RowMetadata, T> reader = reader(plan);
-        if (this.session.supportsCursors()) {
-            String cursor = "relata_c" + CURSORS.incrementAndGet();
-            Sql select = render(plan, false, this.limit, this.offset);
-            Sql declare = new Sql("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + select.text(), select.binds());
-            Sql fetch = new Sql("FETCH " + page + " FROM " + cursor, List.of());
-            Sql close = new Sql("CLOSE " + cursor, List.of());
-            return this.session.update(declare)
-                    .thenMany(Mono.defer(() -> this.session.select(fetch, reader).collectList())
-                            .repeat()
-                            .takeUntil(rows -> rows.size() < page))
-                    .concatMapIterable(rows -> rows)
-                    .concatWith(this.session.update(close).then(Mono.empty()));
-        }
-        QuerySupport<T> ordered = this.orderBy == null ? orderBy(primaryKeyOrder()) : this;
-        long start = this.offset;
-        long end = this.limit < 0 ? Long.MAX_VALUE : start + this.limit;
-        return Flux.<Long, Long>generate(() -> start, (from, sink) -> {
-            if (from >= end) {
-                sink.complete();
+    private Flux<T> pieces(Function<Long, Mono<List<T>>> read, int page) {
+        AtomicBoolean more = new AtomicBoolean(true);
+        return Flux.<Long, Long>generate(() -> 0L, (n, sink) -> {
+            if (more.get()) {
+                sink.next(n);
             }
             else {
-                sink.next(from);
+                sink.complete();
             }
-            return from + page;
-        })
-                .concatMap(from -> this.session.select(ordered.render(plan, false,
-                        (int) Math.min(page, end - from), from), reader).collectList(), 0)
-                .takeUntil(rows -> rows.size() < page)
-                .concatMapIterable(rows -> rows);
+            return n + 1;
+        }).concatMap(n -> read.apply(n).flatMapMany(owners -> {
+            if (owners.size() < page) {
+                more.set(false);
+            }
+            return preloadPage(owners);
+        }), 0);
+    }
+
+    /**
+     * PostgreSQL: a server-side cursor ({@code DECLARE ... NO SCROLL CURSOR} then {@code FETCH n}), which needs the
+     * transaction it lives in and streams one consistent snapshot (verified with 200,000 owners in a 64 MiB heap,
+     * shared/DRIVERS.md). The cursor is closed when the stream completes or is cancelled; after an error the
+     * transaction is aborted and takes the cursor with it.
+     */
+    private Flux<T> cursorPages(JoinPlan<T> plan, int page) {
+        BiFunction<Row, RowMetadata, T> reader = reader(plan);
+        String cursor = "relata_c" + CURSORS.incrementAndGet();
+        Sql select = render(plan, false, this.limit, this.offset);
+        Sql declare = new Sql("DECLARE " + cursor + " NO SCROLL CURSOR FOR " + select.text(), select.binds());
+        Sql fetch = new Sql("FETCH " + page + " FROM " + cursor, List.of());
+        Mono<Void> close = this.session.update(new Sql("CLOSE " + cursor, List.of())).then();
+        return Flux.usingWhen(this.session.update(declare),
+                declared -> pieces(n -> this.session.select(fetch, reader).collectList(), page),
+                declared -> close,
+                (declared, error) -> Mono.empty(),
+                // Best effort: when the whole transaction is being cancelled, it may be gone before CLOSE runs.
+                declared -> close.onErrorResume(error -> Mono.empty()));
+    }
+
+    /**
+     * H2 and MariaDB: keyset pages ({@code WHERE pk > last ORDER BY pk LIMIT n}) when the query has neither an order
+     * nor joins, so every page is an index range scan; otherwise {@code LIMIT}/{@code OFFSET} pages in the query's
+     * order, the primary key breaking ties unless ordered. Unlike a cursor these do not read one snapshot, so rows
+     * changed by the same transaction while it streams may be seen in a later page.
+     */
+    private Flux<T> pages(JoinPlan<T> plan, int page) {
+        BiFunction<Row, RowMetadata, T> reader = reader(plan);
+        long end = this.limit < 0 ? Long.MAX_VALUE : this.offset + this.limit;
+        AtomicLong position = new AtomicLong(this.offset);
+        if (this.orderBy == null && this.joins.isEmpty()) {
+            Property id = this.meta.id();
+            QuerySupport<T> ordered = orderBy(primaryKeyOrder());
+            AtomicReference<@Nullable Object> last = new AtomicReference<>();
+            return pieces(n -> Mono.defer(() -> {
+                int size = (int) Math.min(page, end - position.get());
+                if (size <= 0) {
+                    return Mono.just(List.<T>of());
+                }
+                Object after = last.get();
+                // The first page skips the query's offset; the next ones start after the last key read.
+                QuerySupport<T> q = after == null ? ordered
+                        : ordered.where(new Fragment(primaryKeyOrder() + " > ?", Collections.singletonList(after)));
+                return this.session.select(q.render(plan, false, size, after == null ? this.offset : 0), reader)
+                        .collectList()
+                        .doOnNext(owners -> {
+                            position.addAndGet(owners.size());
+                            if (!owners.isEmpty()) {
+                                last.set(id.getColumnValue(owners.get(owners.size() - 1)));
+                            }
+                        });
+            }), page);
+        }
+        // The primary key breaks ties, so rows with equal sort keys cannot move between pages.
+        QuerySupport<T> ordered = orderBy(this.orderBy == null ? primaryKeyOrder()
+                : this.orderBy + ", " + primaryKeyOrder());
+        return pieces(n -> Mono.defer(() -> {
+            long from = position.get();
+            int size = (int) Math.min(page, end - from);
+            if (size <= 0) {
+                return Mono.just(List.<T>of());
+            }
+            return this.session.select(ordered.render(plan, false, size, from), reader).collectList()
+                    .doOnNext(owners -> position.addAndGet(owners.size()));
+        }), page);
     }
 
     private String primaryKeyOrder() {
@@ -277,7 +385,9 @@ public final class QuerySupport<T> implements Query<T> {
     @Override
     public Mono<T> first() {
         QuerySupport<T> q = this.orderBy == null ? orderBy(primaryKeyOrder()) : this;
-        return q.limit(1).flux().next();
+        // reduce, not next(): next() cancels the query after its row, and the connection would then be returned
+        // asynchronously after the Mono completed; reading to completion returns it before the row is emitted.
+        return q.limit(1).flux().reduce((first, next) -> first);
     }
 
     @Override
@@ -285,8 +395,9 @@ public final class QuerySupport<T> implements Query<T> {
         return Mono.defer(() -> {
             JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
             Sql sql = render(plan, true, -1, 0);
+            // One row; reduce rather than next() for the reason given in first().
             return this.session.select(sql, (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue())
-                    .next();
+                    .reduce((first, next) -> first);
         });
     }
 
