@@ -45,7 +45,20 @@ public final class Metadata {
      */
     public static <T> EntityMeta<T> resolved(Class<T> type) {
         EntityMeta<T> meta = of(type);
-        meta.relationships();
+        resolveGraph(meta, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
         return meta;
+    }
+
+    /**
+     * Resolves the relationships of every entity reachable from this one, so a bad mapping anywhere in the graph
+     * a cascade or preload may walk fails at {@code repository()} rather than in the middle of a save.
+     */
+    private static void resolveGraph(EntityMeta<?> meta, java.util.Set<EntityMeta<?>> seen) {
+        if (!seen.add(meta)) {
+            return;
+        }
+        for (Relationship r : meta.relationships()) {
+            resolveGraph(r.target(), seen);
+        }
     }
 }

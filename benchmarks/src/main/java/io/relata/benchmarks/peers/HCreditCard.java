@@ -1,0 +1,41 @@
+package io.relata.benchmarks.peers;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OneToOne;
+import jakarta.persistence.Table;
+import java.time.OffsetDateTime;
+import org.hibernate.annotations.BatchSize;
+import org.hibernate.annotations.SQLRestriction;
+
+/** Hibernate Reactive's view of {@code credit_cards}: the owning side of the one-to-one. */
+@Entity
+@Table(name = "credit_cards")
+@SQLRestriction("deleted_at is null")
+@BatchSize(size = 1000)
+public class HCreditCard {
+
+    @Id
+    public Long id;
+
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    @Column(name = "deleted_at")
+    public OffsetDateTime deletedAt;
+
+    public String number;
+
+    @Column(name = "user_id", insertable = false, updatable = false)
+    public Long userId;
+
+    @OneToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "user_id")
+    public HUser user;
+}
