@@ -121,6 +121,19 @@ public interface Dialect {
     Object fromDatabase(@Nullable Object raw, Class<?> javaType);
 
     /**
+     * The class to read a column holding a Java type with ({@code Row.get(index, class)}); {@code Object.class}
+     * reads the driver's default representation, which {@link #fromDatabase(Object, Class)} then converts. A typed
+     * read lets a driver that converts by itself (r2dbc-postgresql) pick its codec once instead of searching for
+     * the default one on every value.
+     *
+     * @param javaType the boxed Java type of the field's column
+     * @return the class to pass to {@code Row.get}
+     */
+    default Class<?> readType(Class<?> javaType) {
+        return Object.class;
+    }
+
+    /**
      * Finds the dialect for a connection factory from its metadata name: {@code H2}, {@code PostgreSQL} or
      * {@code MariaDB}, then dialects registered through {@link java.util.ServiceLoader} as {@link DialectProvider}s.
      *

@@ -169,7 +169,7 @@ public final class JoinPlan<T> {
                 continue;
             }
             EntityMeta<?> target = n.relationship.target();
-            Object key = row.get(n.offset + target.properties().indexOf(target.id()));
+            Object key = row.get(n.offset + target.idIndex());
             Object value = key == null ? null : readEntity(target, dialect, row, n.offset);
             n.relationship.set(parent, value);
             read[i] = value;
@@ -190,9 +190,12 @@ public final class JoinPlan<T> {
     public static <E> E readEntity(EntityMeta<E> meta, Dialect dialect, Row row, int offset) {
         E entity = meta.newInstance();
         List<Property> properties = meta.properties();
+        Class<?>[] readTypes = meta.readTypes(dialect);
         for (int i = 0; i < properties.size(); i++) {
             Property p = properties.get(i);
-            p.set(entity, dialect.fromDatabase(row.get(offset + i), p.columnType()));
+            Class<?> readType = readTypes[i];
+            Object raw = readType == Object.class ? row.get(offset + i) : row.get(offset + i, readType);
+            p.set(entity, dialect.fromDatabase(raw, p.columnType()));
         }
         return entity;
     }
