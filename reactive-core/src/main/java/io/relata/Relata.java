@@ -46,6 +46,14 @@ public final class Relata {
      */
     public static final int DEFAULT_PRELOAD_BATCH_SIZE = 1000;
 
+    /**
+     * The default number of preload queries in flight per association outside a transaction: while one batch's
+     * query runs on its own connection, the next batch of owners streams in and its query starts. Measured on
+     * PostgreSQL (2 cores, benchmarks/README.md), 2 and 4 were within a few percent of each other and ahead of 1;
+     * each one in flight holds a pooled connection, so 2 keeps a stream to at most three.
+     */
+    public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
+
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -207,6 +215,8 @@ public final class Relata {
 
         private int preloadBatchSize = DEFAULT_PRELOAD_BATCH_SIZE;
 
+        private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
+
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
         }
@@ -250,6 +260,23 @@ public final class Relata {
         }
 
         /**
+         * Sets how many preload queries of one association may be in flight at once outside a transaction
+         * (default {@link #DEFAULT_PRELOAD_CONCURRENCY}). Each holds a pooled connection while it runs; inside a
+         * transaction there is one connection and one query at a time.
+         *
+         * @param concurrency queries in flight, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code concurrency} is less than 1
+         */
+        public Builder preloadConcurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("preloadConcurrency must be at least 1: " + concurrency);
+            }
+            this.preloadConcurrency = concurrency;
+            return this;
+        }
+
+        /**
          * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
          *
          * @return the instance
@@ -266,7 +293,8 @@ public final class Relata {
                         .build());
                 pooled = owned;
             }
-            return new Relata(Session.pooled(d, pooled, this.onStatement, this.preloadBatchSize), owned);
+            return new Relata(Session.pooled(d, pooled, this.onStatement, this.preloadBatchSize,
+                    this.preloadConcurrency), owned);
         }
     }
 }

@@ -120,7 +120,13 @@ public final class BenchDb {
 
     /** Relata on this database. */
     public Relata relata(int preloadBatchSize) {
-        return Relata.builder(this.url).preloadBatchSize(preloadBatchSize).build();
+        return relata(preloadBatchSize, Relata.DEFAULT_PRELOAD_CONCURRENCY);
+    }
+
+    /** Relata with a given preload batch size and preload concurrency. */
+    public Relata relata(int preloadBatchSize, int preloadConcurrency) {
+        return Relata.builder(this.url).preloadBatchSize(preloadBatchSize).preloadConcurrency(preloadConcurrency)
+                .build();
     }
 
     /** A pool for the hand-written code, the same size as Relata's. */

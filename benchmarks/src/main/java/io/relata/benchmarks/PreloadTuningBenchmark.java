@@ -23,10 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Chooses {@code preloadBatchSize} and the preload concurrency. {@code relataPreload} is the real
- * {@code findAll().preload("creditCard")} with {@code Relata.builder(...).preloadBatchSize(batchSize)} (its
- * concurrency is fixed inside Relata: {@code Preloader.CONCURRENCY}). {@code operatorPreload} wires the same
- * {@link BatchPreload} operator Relata uses, with Relata queries as the fetcher ({@code where("user_id = ANY(?)",
- * Long[])} on PostgreSQL), at a chosen {@code concurrency}: the knob Relata does not expose.
+ * {@code findAll().preload("creditCard")} with {@code Relata.builder(...).preloadBatchSize(batchSize)
+ * .preloadConcurrency(concurrency)}. {@code operatorPreload} wires the same {@link BatchPreload} operator Relata
+ * uses, with Relata queries as the fetcher ({@code where("user_id = ANY(?)", Long[])} on PostgreSQL).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,7 +59,7 @@ public class PreloadTuningBenchmark {
     public void setup() {
         BenchDb bench = BenchDb.of(this.db);
         this.postgres = bench.postgres();
-        this.relata = bench.relata(this.batchSize);
+        this.relata = bench.relata(this.batchSize, this.concurrency);
         bench.seed(this.relata, this.owners);
         this.users = this.relata.repository(User.class);
         this.cards = this.relata.repository(CreditCard.class);

@@ -44,11 +44,11 @@ public final class Session {
 
     private final @Nullable Connection connection;
 
-    private final boolean transactional;
-
     private final Consumer<String> onStatement;
 
     private final int preloadBatchSize;
+
+    private final int preloadConcurrency;
 
     private final boolean offload;
 
@@ -57,12 +57,12 @@ public final class Session {
     private final AtomicInteger borrowed;
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable Connection connection,
-            boolean transactional, Consumer<String> onStatement, int preloadBatchSize, AtomicInteger borrowed) {
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, AtomicInteger borrowed) {
         this.borrowed = borrowed;
         this.dialect = dialect;
         this.factory = factory;
         this.connection = connection;
-        this.transactional = transactional;
+        this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
         // r2dbc-h2 does its (blocking) JDBC work on the subscribing thread (shared/DRIVERS.md): run it on
@@ -78,11 +78,13 @@ public final class Session {
      * @param factory a (pooled) connection factory
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
+     * @param preloadConcurrency preload queries in flight per association outside a transaction
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, Consumer<String> onStatement,
-            int preloadBatchSize) {
-        return new Session(dialect, factory, null, false, onStatement, preloadBatchSize, new AtomicInteger());
+            int preloadBatchSize, int preloadConcurrency) {
+        return new Session(dialect, factory, null, onStatement, preloadBatchSize, preloadConcurrency,
+                new AtomicInteger());
     }
 
     /** @return the dialect */
@@ -95,39 +97,14 @@ public final class Session {
         return this.preloadBatchSize;
     }
 
+    /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
+    public int preloadConcurrency() {
+        return this.connection != null ? 1 : this.preloadConcurrency;
+    }
+
     /** @return whether this session runs on one transaction's connection */
     public boolean inTransaction() {
-        return this.transactional;
-    }
-
-    /**
-     * Whether statements of this session may be queued on its one connection while another of its statements is
-     * still running: the PostgreSQL and MariaDB drivers queue them; r2dbc-h2 runs each on its subscribing thread,
-     * so two at once on one H2 session would interleave.
-     *
-     * @return whether this session's connection takes concurrent statements
-     */
-    public boolean queuesStatements() {
-        return !this.offload;
-    }
-
-    /**
-     * Runs work on a session pinned to one borrowed connection (outside a transaction), so a stream's many small
-     * statements (a preload's batches) skip the pool's acquire and release each time. The connection goes back when
-     * the work terminates or is cancelled. Inside a transaction the work runs on the transaction's session.
-     *
-     * @param work the work, given the pinned session
-     * @param <R> the element type
-     * @return the work's elements
-     */
-    public <R> Flux<R> pinned(Function<Session, ? extends Publisher<R>> work) {
-        if (this.transactional) {
-            return Flux.defer(() -> work.apply(this));
-        }
-        return offload(Flux.usingWhen(borrow(),
-                c -> work.apply(new Session(this.dialect, this.factory, c, false, this.onStatement,
-                        this.preloadBatchSize, this.borrowed)),
-                this::giveBack));
+        return this.connection != null;
     }
 
     /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
@@ -164,13 +141,13 @@ public final class Session {
      * @return the work's elements
      */
     public <R> Flux<R> transaction(Function<Session, ? extends Publisher<R>> work) {
-        if (this.transactional) {
+        if (this.connection != null) {
             return Flux.defer(() -> work.apply(this));
         }
         return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, c, true, this.onStatement,
-                                this.preloadBatchSize, this.borrowed)),
+                        c -> work.apply(new Session(this.dialect, null, c, this.onStatement,
+                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
                         Connection::rollbackTransaction),

@@ -35,12 +35,6 @@ import reactor.core.publisher.Flux;
 public final class Preloader {
 
     /**
-     * Batches in flight outside a transaction: while one batch's preload query runs on a second connection, the
-     * next batch of owners streams in on the first. Inside a transaction there is one connection, so one.
-     */
-    static final int CONCURRENCY = 2;
-
-    /**
      * Binds kept free for the rest of a preload statement (the polymorphic type, user conditions) on top of what
      * the user's conditions are known to need.
      */
@@ -54,7 +48,7 @@ public final class Preloader {
      * {@code Flux.defer}): an exception they throw, or a customizer returning a foreign query, becomes the
      * stream's error.
      *
-     * @param session the session (outside a transaction the preload queries share one borrowed connection)
+     * @param session the session (outside a transaction each preload query borrows its own connection)
      * @param owners the owners
      * @param specs the preload calls, in the order they were made
      * @param unscoped whether soft-deleted targets are loaded too
@@ -62,9 +56,10 @@ public final class Preloader {
      * @return the owners, in order, with their associations set
      */
     public static <T> Flux<T> apply(Session session, Flux<T> owners, List<PreloadSpec> specs, boolean unscoped) {
-        // All of a stream's preload queries share one second connection, as hand-written code does: borrowing a
-        // pooled connection per batch cost 8.5% of a 10,000-owner preload in the benchmarks' JFR profile.
-        return session.pinned(pinned -> apply(pinned, owners, plan(pinned, tree(specs), unscoped).values()))
+        // Each batch's query borrows its own pooled connection. Pinning one connection for all of a stream's
+        // preloads saved the pool's acquire/release but serialised the queries: on PostgreSQL, 10,000 owners took
+        // 29.3 ms pinned against 24.9 ms with two batches on two connections (benchmarks/README.md).
+        return apply(session, owners, plan(session, tree(specs), unscoped).values())
                 .onErrorMap(Exceptions::isMultiple, Preloader::first);
     }
 
@@ -101,10 +96,8 @@ public final class Preloader {
                 .merge(level.greatestKey)
                 .fetcher(keys -> fetch(session, level, keys))
                 .batchSize(session.preloadBatchSize())
-                // One connection inside a transaction: one batch at a time keeps its statements in order. Outside,
-                // the next batch's query queues on the pinned connection while the owners stream on theirs; H2 runs a
-                // statement on its subscribing thread, so there it is one at a time too.
-                .concurrency(session.inTransaction() || !session.queuesStatements() ? 1 : CONCURRENCY)
+                // One connection inside a transaction: one batch at a time keeps its statements in order.
+                .concurrency(session.preloadConcurrency())
                 .build();
     }
 
