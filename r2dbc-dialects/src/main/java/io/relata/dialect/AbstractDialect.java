@@ -517,4 +517,35 @@ abstract class AbstractDialect implements Dialect {
         types.put(LocalDate.class, "DATE");
         return types;
     }
+
+    /**
+     * The common types plus the SQL-standard ones PostgreSQL and H2 share: exact decimals, floating point, zoned
+     * and local timestamps, and a native {@code UUID}.
+     *
+     * @return a new, mutable map by boxed Java type
+     */
+    static Map<Class<?>, String> standardColumnTypes() {
+        Map<Class<?>, String> types = commonColumnTypes();
+        types.put(java.math.BigDecimal.class, "NUMERIC(38,10)");
+        types.put(Double.class, "DOUBLE PRECISION");
+        types.put(Float.class, "REAL");
+        types.put(Instant.class, "TIMESTAMP WITH TIME ZONE");
+        types.put(OffsetDateTime.class, "TIMESTAMP WITH TIME ZONE");
+        types.put(LocalDateTime.class, "TIMESTAMP");
+        types.put(UUID.class, "UUID");
+        return types;
+    }
+
+    /**
+     * The numbered marker {@code $1}, {@code $2}, ... of a 0-based index (PostgreSQL; H2 accepts it too).
+     *
+     * @param index the 0-based parameter index
+     * @return the marker
+     */
+    static String numberedPlaceholder(int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("index must not be negative: " + index);
+        }
+        return "$" + (index + 1);
+    }
 }

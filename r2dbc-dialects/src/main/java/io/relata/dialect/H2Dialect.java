@@ -3,7 +3,6 @@ package io.relata.dialect;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
@@ -29,14 +28,7 @@ final class H2Dialect extends AbstractDialect {
     }
 
     private static Map<Class<?>, String> columnTypes() {
-        Map<Class<?>, String> types = commonColumnTypes();
-        types.put(BigDecimal.class, "NUMERIC(38,10)");
-        types.put(Double.class, "DOUBLE PRECISION");
-        types.put(Float.class, "REAL");
-        types.put(Instant.class, "TIMESTAMP WITH TIME ZONE");
-        types.put(OffsetDateTime.class, "TIMESTAMP WITH TIME ZONE");
-        types.put(LocalDateTime.class, "TIMESTAMP");
-        types.put(UUID.class, "UUID");
+        Map<Class<?>, String> types = standardColumnTypes();
         types.put(byte[].class, "VARBINARY(1000000)");
         return types;
     }
@@ -53,10 +45,7 @@ final class H2Dialect extends AbstractDialect {
 
     @Override
     public String placeholder(int index) {
-        if (index < 0) {
-            throw new IllegalArgumentException("index must not be negative: " + index);
-        }
-        return "$" + (index + 1);
+        return numberedPlaceholder(index);
     }
 
     @Override

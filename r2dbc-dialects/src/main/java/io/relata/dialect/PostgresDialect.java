@@ -29,24 +29,14 @@ final class PostgresDialect extends AbstractDialect {
     }
 
     private static Map<Class<?>, String> columnTypes() {
-        Map<Class<?>, String> types = commonColumnTypes();
-        types.put(BigDecimal.class, "NUMERIC(38,10)");
-        types.put(Double.class, "DOUBLE PRECISION");
-        types.put(Float.class, "REAL");
-        types.put(Instant.class, "TIMESTAMP WITH TIME ZONE");
-        types.put(OffsetDateTime.class, "TIMESTAMP WITH TIME ZONE");
-        types.put(LocalDateTime.class, "TIMESTAMP");
-        types.put(UUID.class, "UUID");
+        Map<Class<?>, String> types = standardColumnTypes();
         types.put(byte[].class, "BYTEA");
         return types;
     }
 
     @Override
     public String placeholder(int index) {
-        if (index < 0) {
-            throw new IllegalArgumentException("index must not be negative: " + index);
-        }
-        return "$" + (index + 1);
+        return numberedPlaceholder(index);
     }
 
     @Override
@@ -64,12 +54,17 @@ final class PostgresDialect extends AbstractDialect {
         if (javaType.isEnum()) {
             return String.class;
         }
+        if (javaType == java.time.Instant.class) {
+            // r2dbc-postgresql 1.1.1 decodes a timestamptz to Instant through the JVM's default zone rules on every
+            // value (ZoneRules construction showed in the JFR profile); OffsetDateTime decodes directly.
+            return java.time.OffsetDateTime.class;
+        }
         return TYPED_READS.contains(javaType) ? javaType : Object.class;
     }
 
     private static final java.util.Set<Class<?>> TYPED_READS = java.util.Set.of(Long.class, Integer.class,
             Short.class, Boolean.class, String.class, java.math.BigDecimal.class, Double.class, Float.class,
-            java.time.Instant.class, java.time.LocalDate.class, java.time.LocalDateTime.class,
+            java.time.LocalDate.class, java.time.LocalDateTime.class,
             java.time.OffsetDateTime.class, java.util.UUID.class, byte[].class);
 
     @Override
