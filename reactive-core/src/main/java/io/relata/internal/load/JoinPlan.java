@@ -33,7 +33,10 @@ public final class JoinPlan<T> {
 
     private final boolean unscoped;
 
-    private JoinPlan(EntityMeta<T> meta, List<Node> nodes, boolean unscoped) {
+    private final Class<?>[] rootReadTypes;
+
+    private JoinPlan(Dialect dialect, EntityMeta<T> meta, List<Node> nodes, boolean unscoped) {
+        this.rootReadTypes = meta.readTypes(dialect);
         this.meta = meta;
         this.nodes = nodes;
         this.unscoped = unscoped;
@@ -51,7 +54,7 @@ public final class JoinPlan<T> {
      */
     public static <T> JoinPlan<T> of(Dialect dialect, EntityMeta<T> meta, List<JoinSpec> specs, boolean unscoped) {
         if (specs.isEmpty()) {
-            return new JoinPlan<>(meta, List.of(), unscoped);
+            return new JoinPlan<>(dialect, meta, List.of(), unscoped);
         }
         Map<String, Node> byPath = new LinkedHashMap<>();
         for (JoinSpec spec : specs) {
@@ -86,9 +89,10 @@ public final class JoinPlan<T> {
             String table = n.relationship.target().table();
             n.alias = tableUses.get(table) == 1 ? table : snakePath(n.path);
             n.offset = offset;
+            n.readTypes = n.relationship.target().readTypes(dialect);
             offset += n.relationship.target().properties().size();
         }
-        return new JoinPlan<>(meta, List.copyOf(nodes), unscoped);
+        return new JoinPlan<>(dialect, meta, List.copyOf(nodes), unscoped);
     }
 
     private static String snakePath(String path) {
@@ -157,7 +161,7 @@ public final class JoinPlan<T> {
      * @return the root entity
      */
     public T read(Dialect dialect, Row row) {
-        T root = readEntity(this.meta, dialect, row, 0);
+        T root = readEntity(this.meta, dialect, row, 0, this.rootReadTypes);
         if (this.nodes.isEmpty()) {
             return root;
         }
@@ -170,7 +174,7 @@ public final class JoinPlan<T> {
             }
             EntityMeta<?> target = n.relationship.target();
             Object key = row.get(n.offset + target.idIndex());
-            Object value = key == null ? null : readEntity(target, dialect, row, n.offset);
+            Object value = key == null ? null : readEntity(target, dialect, row, n.offset, n.readTypes);
             n.relationship.set(parent, value);
             read[i] = value;
         }
@@ -184,13 +188,13 @@ public final class JoinPlan<T> {
      * @param dialect the dialect that converts driver values
      * @param row the row
      * @param offset the index of the entity's first column
+     * @param readTypes the classes to read the columns with ({@link EntityMeta#readTypes(Dialect)})
      * @param <E> the entity type
      * @return the entity
      */
-    public static <E> E readEntity(EntityMeta<E> meta, Dialect dialect, Row row, int offset) {
+    public static <E> E readEntity(EntityMeta<E> meta, Dialect dialect, Row row, int offset, Class<?>[] readTypes) {
         E entity = meta.newInstance();
         List<Property> properties = meta.properties();
-        Class<?>[] readTypes = meta.readTypes(dialect);
         for (int i = 0; i < properties.size(); i++) {
             Property p = properties.get(i);
             Class<?> readType = readTypes[i];
@@ -215,6 +219,8 @@ public final class JoinPlan<T> {
         String alias = "";
 
         int offset;
+
+        Class<?>[] readTypes = new Class<?>[0];
 
         Node(String path, Relationship relationship, int parent, boolean inner) {
             this.path = path;
