@@ -88,10 +88,11 @@ public final class Demo {
     /**
      * Runs the demo.
      *
-     * @param args ignored
+     * @param args optionally an R2DBC URL to run against instead of embedded H2 (its tables are created there)
      */
     public static void main(String[] args) {
-        Relata db = Relata.builder("r2dbc:h2:mem:///relata-demo")
+        String url = args.length > 0 ? args[0] : "r2dbc:h2:mem:///relata-demo";
+        Relata db = Relata.builder(url)
                 .onStatement(sql -> System.out.println("    SQL> " + sql))
                 .build();
         try {
