@@ -9,7 +9,15 @@ import io.relata.annotation.Action;
 import io.relata.annotation.BelongsTo;
 import io.relata.annotation.HasOne;
 import io.relata.annotation.Index;
-import io.relata.annotation.UniqueIndex;
+import io.relata.tck.AssociationTck.BelongsToConstraints;
+import io.relata.tck.AssociationTck.BelongsToDeclare;
+import io.relata.tck.AssociationTck.BelongsToForeignKey;
+import io.relata.tck.AssociationTck.BelongsToReferences;
+import io.relata.tck.AssociationTck.Declare;
+import io.relata.tck.AssociationTck.HasOneConstraints;
+import io.relata.tck.AssociationTck.HasOneForeignKey;
+import io.relata.tck.AssociationTck.HasOneReferences;
+import io.relata.tck.AssociationTck.SelfReferential;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,45 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class MigrationTck extends DatabaseTestSupport {
 
-    // has_one.md "Declare".
-    public static class Declare {
-        public static class User extends Model {
-            CreditCard creditCard;
-        }
-
-        public static class CreditCard extends Model {
-            String number;
-            Long userId;
-        }
-    }
-
-    // has_one.md "Override Foreign Key": UserName string holds the user's id.
-    public static class HasOneForeignKey {
-        public static class User extends Model {
-            @HasOne(foreignKey = "UserName")
-            CreditCard creditCard;
-        }
-
-        public static class CreditCard extends Model {
-            String number;
-            String userName;
-        }
-    }
-
-    // has_one.md "Override References": Name has a plain (non-unique) index, so no constraint can exist.
-    public static class HasOneReferences {
-        public static class User extends Model {
-            @Index
-            String name;
-            @HasOne(foreignKey = "UserName", references = "name")
-            CreditCard creditCard;
-        }
-
-        public static class CreditCard extends Model {
-            String number;
-            String userName;
-        }
-    }
+    // The GORM page models that are identical here and in AssociationTck are imported from there; the ones below
+    // differ (or exist only here) and must stay separate.
 
     public static class NonUniqueWithActions {
         public static class User extends Model {
@@ -101,15 +72,6 @@ public abstract class MigrationTck extends DatabaseTestSupport {
         }
     }
 
-    // has_one.md "Self-Referential Has One" (a belongs-to).
-    public static class SelfReferential {
-        public static class User extends Model {
-            String name;
-            Long managerId;
-            User manager;
-        }
-    }
-
     // DESIGN.md: an explicit self-referential has-one.
     public static class SelfHasOne {
         public static class Node {
@@ -118,75 +80,6 @@ public abstract class MigrationTck extends DatabaseTestSupport {
             Long parentId;
             @HasOne(foreignKey = "parentId", onDelete = Action.CASCADE)
             Node child;
-        }
-    }
-
-    // has_one.md "FOREIGN KEY Constraints".
-    public static class HasOneConstraints {
-        public static class User extends Model {
-            @HasOne(onUpdate = Action.CASCADE, onDelete = Action.SET_NULL)
-            CreditCard creditCard;
-        }
-
-        public static class CreditCard extends Model {
-            String number;
-            Long userId;
-        }
-    }
-
-    // belongs_to.md "Struct definition".
-    public static class BelongsToDeclare {
-        public static class User extends Model {
-            String name;
-        }
-
-        public static class Profile extends Model {
-            Long userId;
-            User user;
-            String name;
-        }
-    }
-
-    // belongs_to.md "Override the foreign key".
-    public static class BelongsToForeignKey {
-        public static class User extends Model {
-            String name;
-        }
-
-        public static class Profile extends Model {
-            Long userRefer;
-            @BelongsTo(foreignKey = "UserRefer")
-            User user;
-            String name;
-        }
-    }
-
-    // belongs_to.md "Override references".
-    public static class BelongsToReferences {
-        public static class User extends Model {
-            String name;
-            @UniqueIndex
-            String refer;
-        }
-
-        public static class Profile extends Model {
-            String name;
-            String userRefer;
-            @BelongsTo(foreignKey = "UserRefer", references = "Refer")
-            User user;
-        }
-    }
-
-    // belongs_to.md "Constraints".
-    public static class BelongsToConstraints {
-        public static class User extends Model {
-            String name;
-        }
-
-        public static class Profile extends Model {
-            Long userId;
-            @BelongsTo(onUpdate = Action.CASCADE, onDelete = Action.SET_NULL)
-            User user;
         }
     }
 
