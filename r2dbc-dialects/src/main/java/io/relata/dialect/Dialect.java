@@ -134,6 +134,64 @@ public interface Dialect {
     }
 
     /**
+     * Rows a streamed query fetches per round trip ({@code Statement.fetchSize}), or 0 to leave it to the driver.
+     *
+     * @return the fetch size
+     */
+    default int streamingFetchSize() {
+        return 0;
+    }
+
+    /**
+     * Whether the database streams a query through a server-side cursor inside a transaction
+     * ({@code DECLARE name NO SCROLL CURSOR FOR ...}, then {@code FETCH n FROM name}, then {@code CLOSE name}).
+     *
+     * @return {@code true} when cursors are supported
+     */
+    default boolean supportsCursors() {
+        return false;
+    }
+
+    /**
+     * Whether the driver does its work on the subscribing thread, blocking it (r2dbc-h2 runs JDBC underneath), so
+     * Relata must subscribe to it on a scheduler that allows blocking.
+     *
+     * @return {@code true} for a blocking driver
+     */
+    default boolean blockingDriver() {
+        return false;
+    }
+
+    /**
+     * The {@code LIMIT} to write when a query has an {@code OFFSET} but no limit, for databases whose grammar has no
+     * {@code OFFSET} without {@code LIMIT}; empty when {@code OFFSET} stands alone.
+     *
+     * @return the limit text, such as {@code 18446744073709551615}, or empty
+     */
+    default String limitForOffsetOnly() {
+        return "";
+    }
+
+    /**
+     * The SQL expression of the current schema, to filter {@code information_schema} by.
+     *
+     * @return the expression, {@code CURRENT_SCHEMA} by default
+     */
+    default String currentSchema() {
+        return "CURRENT_SCHEMA";
+    }
+
+    /**
+     * Whether a foreign key may reference a non-key column only through a {@code UNIQUE} constraint (a unique index
+     * is not enough).
+     *
+     * @return {@code true} when a unique constraint must be added
+     */
+    default boolean foreignKeyNeedsUniqueConstraint() {
+        return false;
+    }
+
+    /**
      * Finds the dialect for a connection factory from its metadata name: {@code H2}, {@code PostgreSQL} or
      * {@code MariaDB}, then dialects registered through {@link java.util.ServiceLoader} as {@link DialectProvider}s.
      *

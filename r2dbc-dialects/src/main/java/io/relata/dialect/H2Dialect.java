@@ -43,6 +43,21 @@ final class H2Dialect extends AbstractDialect {
         return super.quote(identifier.toUpperCase(java.util.Locale.ROOT));
     }
 
+    /** r2dbc-h2 does its JDBC work on the subscribing thread (shared/DRIVERS.md). */
+    @Override
+    public boolean blockingDriver() {
+        return true;
+    }
+
+    /**
+     * H2 2.x accepts a foreign key only to a primary key or a UNIQUE constraint; a unique index is not enough
+     * ({@code Constraint "PRIMARY KEY | UNIQUE (REFER)" not found}, seen with H2 2.4.240).
+     */
+    @Override
+    public boolean foreignKeyNeedsUniqueConstraint() {
+        return true;
+    }
+
     @Override
     public String placeholder(int index) {
         return numberedPlaceholder(index);

@@ -48,6 +48,17 @@ final class MariaDbDialect extends AbstractDialect {
         return types;
     }
 
+    /** MariaDB has no {@code OFFSET} without {@code LIMIT}; its manual suggests the largest BIGINT UNSIGNED. */
+    @Override
+    public String limitForOffsetOnly() {
+        return "18446744073709551615";
+    }
+
+    @Override
+    public String currentSchema() {
+        return "DATABASE()";
+    }
+
     @Override
     public String placeholder(int index) {
         if (index < 0) {

@@ -67,6 +67,30 @@ final class PostgresDialect extends AbstractDialect {
             java.time.LocalDate.class, java.time.LocalDateTime.class,
             java.time.OffsetDateTime.class, java.util.UUID.class, byte[].class);
 
+    /**
+     * With a fetch size the driver uses the extended protocol even for statements without binds, which is what makes
+     * binary rows possible (text rows cost about 3x, shared/DRIVERS.md), and a cancelled stream stops after at most
+     * one fetch instead of draining the whole result (0.5-1 s without, 8-75 ms with 1,000; shared/DRIVERS.md).
+     * Measured with the benchmarks (100,000 owners joined with their cards): 1,000 rows per fetch took 201 ms
+     * against the hand-written 155 ms, 10,000 took 167 ms against 141 ms, no limit 175 ms against 145 ms; 10,000
+     * keeps most of the gain and still bounds a cancelled stream's drain.
+     */
+    @Override
+    public int streamingFetchSize() {
+        return 10_000;
+    }
+
+    /** Verified in shared/DRIVERS.md: 200,000 owners through one cursor in a 64 MiB heap. */
+    @Override
+    public boolean supportsCursors() {
+        return true;
+    }
+
+    @Override
+    public String currentSchema() {
+        return "current_schema()";
+    }
+
     @Override
     public boolean supportsArrayKeySet() {
         return true;

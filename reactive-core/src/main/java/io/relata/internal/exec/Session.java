@@ -30,17 +30,6 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Session {
 
-    /**
-     * Rows per round trip when PostgreSQL streams a result. With a fetch size the driver uses the extended
-     * protocol even for statements without binds, which is what makes binary rows possible (text rows cost about
-     * 3x, shared/DRIVERS.md), and a cancelled stream stops after at most one fetch instead of draining the whole
-     * result (0.5-1 s without, 8-75 ms with 1000; shared/DRIVERS.md). Measured with the benchmarks (100,000 owners
-     * joined with their cards, PostgreSQL): 1000 rows took 201 ms against the hand-written 155 ms, 10,000 took
-     * 167 ms against 141 ms, no limit 175 ms against 145 ms; 10,000 keeps most of the gain and still bounds a
-     * cancelled stream's drain.
-     */
-    static final int POSTGRES_FETCH_SIZE = 10_000;
-
     private final Dialect dialect;
 
     private final @Nullable ConnectionFactory factory;
@@ -68,10 +57,10 @@ public final class Session {
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
-        // r2dbc-h2 does its (blocking) JDBC work on the subscribing thread (shared/DRIVERS.md): run it on
-        // boundedElastic so an H2 query subscribed from an event loop never blocks that loop.
-        this.offload = "H2".equalsIgnoreCase(dialect.name());
-        this.fetchSize = "PostgreSQL".equalsIgnoreCase(dialect.name()) ? POSTGRES_FETCH_SIZE : 0;
+        // A blocking driver (r2dbc-h2) runs on boundedElastic, so a query subscribed from an event loop never blocks
+        // that loop.
+        this.offload = dialect.blockingDriver();
+        this.fetchSize = dialect.streamingFetchSize();
     }
 
     /**
@@ -112,7 +101,7 @@ public final class Session {
 
     /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
     public boolean supportsCursors() {
-        return this.fetchSize > 0;
+        return this.dialect.supportsCursors();
     }
 
     private <R> Flux<R> offload(Flux<R> flux) {

@@ -150,11 +150,7 @@ public final class Migrator {
     }
 
     private String schemaCondition() {
-        return switch (this.dialect.name().toLowerCase(Locale.ROOT)) {
-            case "postgresql" -> "table_schema = current_schema()";
-            case "mariadb", "mysql" -> "table_schema = DATABASE()";
-            default -> "table_schema = CURRENT_SCHEMA";
-        };
+        return "table_schema = " + this.dialect.currentSchema();
     }
 
     private Mono<Set<String>> existingColumns(EntityMeta<?> meta) {
@@ -208,7 +204,7 @@ public final class Migrator {
                     // CreditCard.User): the one with actions wins, else the first.
                     continue;
                 }
-                if (!referenced.equals(referencedSide.id()) && needsUniqueConstraint()) {
+                if (!referenced.equals(referencedSide.id()) && this.dialect.foreignKeyNeedsUniqueConstraint()) {
                     String uniqueName = uniqueConstraintName(referencedSide, referenced);
                     uniques.putIfAbsent(uniqueName, new Constraint(uniqueName, new SqlBuilder(this.dialect)
                             .sql("ALTER TABLE ").id(referencedSide.table()).sql(" ADD CONSTRAINT ").id(uniqueName)
@@ -230,15 +226,6 @@ public final class Migrator {
         List<Constraint> out = new ArrayList<>(uniques.values());
         out.addAll(byColumns.values());
         return out;
-    }
-
-    /**
-     * H2 2.x accepts a foreign key only to a primary key or a UNIQUE constraint; a unique index is not enough
-     * ({@code Constraint "PRIMARY KEY | UNIQUE (REFER)" not found}, seen with H2 2.4.240). PostgreSQL and MariaDB
-     * accept the unique index that {@code @UniqueIndex} creates.
-     */
-    private boolean needsUniqueConstraint() {
-        return "H2".equalsIgnoreCase(this.dialect.name());
     }
 
     /** GORM's name for a unique constraint ({@code NamingStrategy.UniqueName}): {@code uni_<table>_<column>}. */

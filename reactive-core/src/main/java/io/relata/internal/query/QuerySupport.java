@@ -439,9 +439,8 @@ public final class QuerySupport<T> implements Query<T> {
                 sql.sql(" LIMIT ").sql(Integer.toString(limit));
             }
             if (offset > 0) {
-                if (limit < 0 && "MariaDB".equalsIgnoreCase(dialect.name())) {
-                    // MariaDB has no OFFSET without LIMIT; its manual suggests the largest BIGINT UNSIGNED.
-                    sql.sql(" LIMIT 18446744073709551615");
+                if (limit < 0 && !dialect.limitForOffsetOnly().isEmpty()) {
+                    sql.sql(" LIMIT ").sql(dialect.limitForOffsetOnly());
                 }
                 sql.sql(" OFFSET ").sql(Long.toString(offset));
             }
