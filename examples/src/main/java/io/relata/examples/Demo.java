@@ -17,7 +17,8 @@ import reactor.core.publisher.Flux;
  *
  * <p>Run it from the repository root: {@code mvn -B -q -Pdemo -DskipTests -pl examples -am package}.
  * {@code block()} is used here, at the edge of a command-line program, only to print the steps in order; inside a
- * WebFlux handler you would return the {@code Mono}/{@code Flux} instead.
+ * WebFlux handler you would return the {@code Mono}/{@code Flux} instead, as {@link io.relata.examples.web.WebApp}
+ * does ({@code mvn -B -q -Pweb -DskipTests -pl examples -am package}, then {@code curl localhost:8080/users}).
  */
 public final class Demo {
 
@@ -32,8 +33,31 @@ public final class Demo {
         Company() {
         }
 
-        Company(String name) {
+        /**
+         * A new company.
+         *
+         * @param name its unique name
+         */
+        public Company(String name) {
             this.name = name;
+        }
+
+        /**
+         * The primary key, {@code null} until saved.
+         *
+         * @return the id
+         */
+        public Long getId() {
+            return this.id;
+        }
+
+        /**
+         * The company's name.
+         *
+         * @return the name
+         */
+        public String getName() {
+            return this.name;
         }
 
         @Override
@@ -54,8 +78,58 @@ public final class Demo {
         User() {
         }
 
-        User(String name) {
+        /**
+         * A new user.
+         *
+         * @param name the user's name
+         */
+        public User(String name) {
             this.name = name;
+        }
+
+        /**
+         * The user's name.
+         *
+         * @return the name
+         */
+        public String getName() {
+            return this.name;
+        }
+
+        /**
+         * The company, when saved with it or preloaded; else {@code null}.
+         *
+         * @return the company
+         */
+        public Company getCompany() {
+            return this.company;
+        }
+
+        /**
+         * Points the user at a company (new ones are saved first, in the same transaction).
+         *
+         * @param company the company
+         */
+        public void setCompany(Company company) {
+            this.company = company;
+        }
+
+        /**
+         * The credit card, when saved with it or preloaded; else {@code null}.
+         *
+         * @return the card
+         */
+        public CreditCard getCreditCard() {
+            return this.creditCard;
+        }
+
+        /**
+         * Gives the user a card (saved after the user, with its userId filled in).
+         *
+         * @param creditCard the card
+         */
+        public void setCreditCard(CreditCard creditCard) {
+            this.creditCard = creditCard;
         }
 
         @Override
@@ -72,8 +146,31 @@ public final class Demo {
         CreditCard() {
         }
 
-        CreditCard(String number) {
+        /**
+         * A new card.
+         *
+         * @param number the card number
+         */
+        public CreditCard(String number) {
             this.number = number;
+        }
+
+        /**
+         * The card number.
+         *
+         * @return the number
+         */
+        public String getNumber() {
+            return this.number;
+        }
+
+        /**
+         * The owner's id, filled in by a cascaded save.
+         *
+         * @return the owning user's id
+         */
+        public Long getUserId() {
+            return this.userId;
         }
 
         @Override
