@@ -55,7 +55,19 @@ public record Fragment(String sql, List<@Nullable Object> args) {
      * @return the count
      */
     public static int placeholders(String sql) {
-        int count = 0;
+        return split(sql).size() - 1;
+    }
+
+    /**
+     * Splits SQL at its {@code ?} placeholders, ignoring question marks inside {@code '...'}, {@code "..."} and
+     * {@code `...`}: n placeholders give n + 1 pieces of text.
+     *
+     * @param sql the SQL
+     * @return the text before, between and after the placeholders
+     */
+    public static List<String> split(String sql) {
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
         char quote = 0;
         for (int i = 0; i < sql.length(); i++) {
             char c = sql.charAt(i);
@@ -68,9 +80,11 @@ public record Fragment(String sql, List<@Nullable Object> args) {
                 quote = c;
             }
             else if (c == '?') {
-                count++;
+                pieces.add(sql.substring(start, i));
+                start = i + 1;
             }
         }
-        return count;
+        pieces.add(sql.substring(start));
+        return pieces;
     }
 }

@@ -120,26 +120,11 @@ public final class SqlBuilder {
      * @return this builder
      */
     public SqlBuilder fragment(String sql, List<?> args) {
-        int arg = 0;
-        char quote = 0;
-        for (int i = 0; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                }
-                this.text.append(c);
-            }
-            else if (c == '\'' || c == '"' || c == '`') {
-                quote = c;
-                this.text.append(c);
-            }
-            else if (c == '?') {
-                bindArgument(args.get(arg++));
-            }
-            else {
-                this.text.append(c);
-            }
+        List<String> pieces = Fragment.split(sql);
+        this.text.append(pieces.get(0));
+        for (int i = 1; i < pieces.size(); i++) {
+            bindArgument(args.get(i - 1));
+            this.text.append(pieces.get(i));
         }
         return this;
     }
