@@ -13,6 +13,7 @@ import io.relata.internal.repo.DefaultRepository;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -60,11 +61,11 @@ public final class Relata {
 
     private final Session session;
 
-    private final @Nullable ConnectionPool ownedPool;
+    private final List<ConnectionPool> ownedPools;
 
-    private Relata(Session session, @Nullable ConnectionPool ownedPool) {
+    private Relata(Session session, List<ConnectionPool> ownedPools) {
         this.session = session;
-        this.ownedPool = ownedPool;
+        this.ownedPools = ownedPools;
     }
 
     /**
@@ -155,7 +156,7 @@ public final class Relata {
      */
     public <R> Flux<R> inTransaction(Function<Relata, ? extends Publisher<R>> work) {
         Objects.requireNonNull(work, "work must not be null");
-        return this.session.transaction(tx -> work.apply(new Relata(tx, null)));
+        return this.session.transaction(tx -> work.apply(new Relata(tx, List.of())));
     }
 
     /**
@@ -181,25 +182,25 @@ public final class Relata {
     }
 
     /**
-     * Closes the connection pool this instance created, after waiting up to five seconds for borrowed connections
-     * to come back. A transaction's instance closes nothing.
+     * Closes the connection pools this instance created, after waiting up to five seconds for borrowed connections
+     * to come back. A transaction's instance, or one built on the caller's {@link ConnectionPool}, closes nothing.
      *
      * @return completes when the pool is closed
      */
     public Mono<Void> close() {
-        ConnectionPool pool = this.ownedPool;
-        if (pool == null) {
+        if (this.ownedPools.isEmpty()) {
             return Mono.empty();
         }
         // A connection whose user cancelled (next(), take(n), a closed HTTP response) is returned to the pool
         // asynchronously, after the cancelling subscriber has moved on. Disposing the pool while such a release is in
         // flight makes reactor-pool count the permit twice ("Too many permits returned"), so wait a bounded time for
-        // acquired connections to come back first.
+        // borrowed connections to come back first.
         return Flux.interval(Duration.ZERO, CLOSE_POLL)
                 .filter(tick -> this.session.borrowedConnections() == 0)
                 .next()
                 .timeout(CLOSE_GRACE, Mono.just(0L))
-                .then(pool.disposeLater());
+                .thenMany(Flux.fromIterable(this.ownedPools).concatMap(ConnectionPool::disposeLater))
+                .then();
     }
 
     /**
@@ -216,6 +217,8 @@ public final class Relata {
         private int preloadBatchSize = DEFAULT_PRELOAD_BATCH_SIZE;
 
         private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
+
+        private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
@@ -277,6 +280,24 @@ public final class Relata {
         }
 
         /**
+         * Sets the size of the connection pool Relata creates (default 10, or twice the processors when more).
+         * Preload queries of streams outside a transaction borrow from a second pool of half that size (at least
+         * 2), so streams waiting for a preload connection can never hold every connection they wait for. Ignored
+         * when the factory already is a {@link ConnectionPool}: that pool serves everything.
+         *
+         * @param size connections in the main pool, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code size} is less than 1
+         */
+        public Builder maxConnections(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1: " + size);
+            }
+            this.maxConnections = size;
+            return this;
+        }
+
+        /**
          * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
          *
          * @return the instance
@@ -284,17 +305,18 @@ public final class Relata {
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
-            ConnectionPool owned = null;
-            ConnectionFactory pooled = this.factory;
-            if (!(this.factory instanceof ConnectionPool)) {
-                owned = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                        .initialSize(0)
-                        .maxSize(Math.max(10, Runtime.getRuntime().availableProcessors() * 2))
-                        .build());
-                pooled = owned;
+            if (this.factory instanceof ConnectionPool pool) {
+                // The caller's pool serves preload queries too: size it for one connection per streaming owner
+                // query plus its preloads in flight.
+                return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency), List.of());
             }
-            return new Relata(Session.pooled(d, pooled, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency), owned);
+            ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
+                    .name("relata").initialSize(0).maxSize(this.maxConnections).build());
+            ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
+                    .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
+            return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
+                    this.preloadConcurrency), List.of(main, preloads));
         }
     }
 }

@@ -34,6 +34,8 @@ public final class Session {
 
     private final @Nullable ConnectionFactory factory;
 
+    private final @Nullable ConnectionFactory preloadFactory;
+
     private final @Nullable Connection connection;
 
     private final Consumer<String> onStatement;
@@ -48,11 +50,13 @@ public final class Session {
 
     private final AtomicInteger borrowed;
 
-    private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable Connection connection,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, AtomicInteger borrowed) {
+    private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
+            @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
+            AtomicInteger borrowed) {
         this.borrowed = borrowed;
         this.dialect = dialect;
         this.factory = factory;
+        this.preloadFactory = preloadFactory;
         this.connection = connection;
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
@@ -68,15 +72,33 @@ public final class Session {
      *
      * @param dialect the dialect
      * @param factory a (pooled) connection factory
+     * @param preloadFactory the (pooled) connection factory preload queries borrow from; may be {@code factory}
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
      * @return the session
      */
-    public static Session pooled(Dialect dialect, ConnectionFactory factory, Consumer<String> onStatement,
-            int preloadBatchSize, int preloadConcurrency) {
-        return new Session(dialect, factory, null, onStatement, preloadBatchSize, preloadConcurrency,
+    public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
+        return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
                 new AtomicInteger());
+    }
+
+    /**
+     * The session preload queries run on. Outside a transaction it borrows from the preload pool: a stream holds
+     * its owners' connection while it waits for a preload connection, so if both came from one pool, as many
+     * concurrent streams as the pool has connections would each hold one and wait forever for a second. Preload
+     * queries run to completion without waiting for anything else, so a separate pool cannot run dry for good.
+     * Inside a transaction it is this session.
+     *
+     * @return the session for preload queries
+     */
+    public Session forPreloads() {
+        if (this.connection != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
+            return this;
+        }
+        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, this.borrowed);
     }
 
     /** @return the dialect */
@@ -138,7 +160,7 @@ public final class Session {
         }
         return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, c, this.onStatement,
+                        c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
                                 this.preloadBatchSize, this.preloadConcurrency, this.borrowed)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
