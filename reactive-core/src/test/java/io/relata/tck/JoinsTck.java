@@ -187,4 +187,30 @@ public abstract class JoinsTck extends EagerLoadingTestSupport {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(this.statements).isEmpty();
     }
+
+    @Test
+    void aJoinedAssociationIsNotPreloadedAgainButItsNestedLevelsAre() {
+        seed();
+        List<User> users = awaitAll(users().findAll().joins("account").preload("account.bank").preload("account")
+                .orderBy("users.id"));
+        Map<String, User> u = byName(users);
+        assertThat(u.get("ann").account.bank.name).isEqualTo("bank-a");
+        assertThat(u.get("bob").account.bank.name).isEqualTo("bank-b");
+        assertThat(u.get("dan").account.bank.name).isEqualTo("bank-a");
+        assertThat(u.get("cid").account).isNull();
+        assertThat(this.statements).as("GORM since go-gorm/gorm#6990: the join, then the banks; accounts not again")
+                .hasSize(2);
+        assertThat(selectsFrom("accounts")).isEmpty();
+        assertThat(selectsFrom("banks")).hasSize(1);
+        assertThat(placeholders(selectsFrom("banks").get(0))).as("banks 1 and 2, de-duplicated").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aJoinedAssociationWithItsOwnPreloadConditionIsQueried() {
+        seed();
+        List<User> users = awaitAll(users().findAll().joins("creditCard").preload("creditCard", "number = ?", "c1")
+                .orderBy("users.id, credit_cards.id"));
+        assertThat(users).extracting(EagerLoadingTestSupport::card).contains("c1").doesNotContain("c5");
+        assertThat(selectsFrom("credit_cards")).hasSize(1);
+    }
 }

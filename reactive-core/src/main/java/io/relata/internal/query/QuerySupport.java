@@ -256,7 +256,7 @@ public final class QuerySupport<T> implements Query<T> {
             if (!this.session.inTransaction()) {
                 // The owners stream on one pooled connection while each batch's preload query borrows another:
                 // one connection cannot start a query while it streams another (shared/DRIVERS.md).
-                return Preloader.apply(this.session, rows(plan), this.preloads, this.unscoped);
+                return Preloader.apply(this.session, rows(plan), this.preloads, this.unscoped, joinedNames());
             }
             int page = this.session.preloadBatchSize();
             if (this.limit >= 0 && this.limit <= page) {
@@ -278,7 +278,8 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     private Flux<T> preloadPage(List<T> owners) {
-        return Preloader.apply(this.session, Flux.fromIterable(owners), this.preloads, this.unscoped);
+        return Preloader.apply(this.session, Flux.fromIterable(owners), this.preloads, this.unscoped,
+                joinedNames());
     }
 
     /**
@@ -375,6 +376,15 @@ public final class QuerySupport<T> implements Query<T> {
             return this.session.select(ordered.render(plan, false, size, from), reader).collectList()
                     .doOnNext(owners -> position.addAndGet(owners.size()));
         }), page);
+    }
+
+    /** The owner's associations this query joins (the first level of every join path). */
+    private java.util.Set<String> joinedNames() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (JoinSpec join : this.joins) {
+            names.add(join.path().get(0).name());
+        }
+        return names;
     }
 
     private String primaryKeyOrder() {
