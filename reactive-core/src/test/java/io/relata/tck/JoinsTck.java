@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * Joins conformance: one statement, aliases per path, ON-clause conditions and soft-delete scope, inner joins,
  * nested to-one chains, polymorphic routing, qualified column names, bad paths; run on every database.
  */
-public abstract class JoinsTck extends EagerLoadingTestSupport {
+public abstract class JoinsTck extends EagerLoadingFixtures {
 
     @Test
     void joinsHasOneInOneStatement() {
@@ -19,7 +19,7 @@ public abstract class JoinsTck extends EagerLoadingTestSupport {
         List<User> users = awaitAll(users().findAll().joins("creditCard").orderBy("users.id, credit_cards.id"));
         // SQL's one row per match: bob has two live cards and comes twice (DESIGN.md).
         assertThat(users).extracting(u -> u.name).containsExactly("ann", "bob", "bob", "cid", "dan", "eve");
-        assertThat(users).extracting(EagerLoadingTestSupport::card)
+        assertThat(users).extracting(EagerLoadingFixtures::card)
                 .containsExactly("c1", "c2-z-old", "c2-a-new", null, null, "c5");
         User eve = users.get(5);
         assertThat(eve.creditCard.userId).isEqualTo(5L);
@@ -88,7 +88,7 @@ public abstract class JoinsTck extends EagerLoadingTestSupport {
         List<User> users = awaitAll(users().findAll().joins("creditCard", "credit_cards.number = ?", "c1")
                 .orderBy("users.id"));
         assertThat(users).as("a LEFT JOIN keeps every owner").hasSize(5);
-        assertThat(users).extracting(EagerLoadingTestSupport::card).containsExactly("c1", null, null, null, null);
+        assertThat(users).extracting(EagerLoadingFixtures::card).containsExactly("c1", null, null, null, null);
         String evil = "x'; DROP TABLE users; --";
         assertThat(awaitAll(users().findAll().joins("creditCard", "credit_cards.number = ?", evil)))
                 .hasSize(5).allSatisfy(x -> assertThat(x.creditCard).isNull());
@@ -210,7 +210,7 @@ public abstract class JoinsTck extends EagerLoadingTestSupport {
         seed();
         List<User> users = awaitAll(users().findAll().joins("creditCard").preload("creditCard", "number = ?", "c1")
                 .orderBy("users.id, credit_cards.id"));
-        assertThat(users).extracting(EagerLoadingTestSupport::card).contains("c1").doesNotContain("c5");
+        assertThat(users).extracting(EagerLoadingFixtures::card).contains("c1").doesNotContain("c5");
         assertThat(selectsFrom("credit_cards")).hasSize(1);
     }
 }

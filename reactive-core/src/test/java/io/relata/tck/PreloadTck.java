@@ -25,7 +25,7 @@ import reactor.core.publisher.Flux;
  * Preload conformance: statement counts, order, nesting, polymorphic routing, soft delete, conditions,
  * customizers, bad paths, large key sets and transactions, run on every database.
  */
-public abstract class PreloadTck extends EagerLoadingTestSupport {
+public abstract class PreloadTck extends EagerLoadingFixtures {
 
     // ---------------------------------------------------------------------------------------------------------
     // (1) has-one, belongs-to, polymorphic, self-reference, nesting: results and exact statement counts

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
  * and cats with a polymorphic toy. Fixtures are plain SQL over the JDBC side channel, so nothing here depends on
  * cascading saves.
  */
-public abstract class EagerLoadingTestSupport extends DatabaseTestSupport {
+public abstract class EagerLoadingFixtures extends DatabaseTestSupport {
 
     public static class Company {
         Long id;
