@@ -4,7 +4,9 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
 import io.relata.dialect.Dialect;
+import io.relata.internal.exec.Hooks;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
@@ -12,6 +14,9 @@ import io.relata.internal.migrate.Migrator;
 import io.relata.internal.repo.DefaultRepository;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
+import io.relata.spi.Operation;
+import io.relata.spi.OperationObserver;
+import io.relata.spi.TransactionBinding;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +41,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Outside a transaction each operation borrows a pooled connection and returns it when it terminates or is
  * cancelled. The {@code Relata} given to {@link #inTransaction(Function)}'s work runs everything on the
- * transaction's one connection.
+ * transaction's one connection. With a {@link TransactionBinding} (see {@link Builder#transactionBinding}), an
+ * operation subscribed inside a transaction that the caller's framework manages (Spring's {@code @Transactional})
+ * runs on that transaction's connection in the same way.
  */
 public final class Relata {
 
@@ -128,7 +135,7 @@ public final class Relata {
      */
     public Mono<Void> migrate(Class<?>... entities) {
         Objects.requireNonNull(entities, "entities must not be null");
-        return new Migrator(this.session).migrate(entities);
+        return this.session.observe(Operation.Kind.MIGRATE, null, new Migrator(this.session).migrate(entities));
     }
 
     /**
@@ -148,7 +155,9 @@ public final class Relata {
     /**
      * Runs work in a transaction on one connection. The {@code Relata} the work receives runs every repository,
      * query and statement on that connection. The transaction commits when the work's publisher completes, and
-     * rolls back when it signals an error or the subscriber cancels. Called inside a transaction, the work joins it.
+     * rolls back when it signals an error or the subscriber cancels. Called inside a transaction, the work joins it:
+     * inside Relata's own, or inside the caller's when a {@link TransactionBinding} finds one, and then Relata neither
+     * commits nor rolls back (the transaction's owner does; an error or cancel here reaches it as usual).
      *
      * @param work builds the transaction's work
      * @param <R> the element type
@@ -169,7 +178,8 @@ public final class Relata {
      */
     public Mono<Long> exec(String sql, Object... args) {
         Fragment fragment = Fragment.of(sql, args);
-        return this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build());
+        return this.session.observe(Operation.Kind.EXEC, null,
+                this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build()));
     }
 
     /**
@@ -219,6 +229,12 @@ public final class Relata {
         private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
 
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
+
+        private @Nullable ConnectionFactory preloadFactory;
+
+        private @Nullable TransactionBinding transactionBinding;
+
+        private @Nullable OperationObserver observer;
 
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
@@ -298,25 +314,89 @@ public final class Relata {
         }
 
         /**
-         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
+         * Sets where preload queries of streams outside a transaction borrow their connections, instead of a second
+         * pool Relata creates (or, when the factory is a {@link ConnectionPool}, instead of that pool). It is used as
+         * it is, so pass a pool: a stream holds its owners' connection while its preload queries run, so this must
+         * not hand out connections of the main pool (streams could then hold every connection and wait for one
+         * more). Relata does not close it.
+         *
+         * @param preloadFactory a pooled connection factory, separate from the main pool
+         * @return this builder
+         */
+        public Builder preloadConnectionFactory(ConnectionFactory preloadFactory) {
+            this.preloadFactory = Objects.requireNonNull(preloadFactory, "preloadFactory must not be null");
+            return this;
+        }
+
+        /**
+         * Sets how Relata finds the connection of a transaction the caller is already in (Spring's
+         * {@code @Transactional}, for one). Inside such a transaction every operation runs on its connection, as
+         * inside {@link Relata#inTransaction}, and Relata never commits, rolls back or closes it; outside, nothing
+         * changes but one lookup per operation.
+         *
+         * @param binding finds the caller's transaction's connection
+         * @return this builder
+         */
+        public Builder transactionBinding(TransactionBinding binding) {
+            this.transactionBinding = Objects.requireNonNull(binding, "binding must not be null");
+            return this;
+        }
+
+        /**
+         * Sets an observer that wraps the publisher of every operation (queries, counts, each preload batch, saves,
+         * updates, deletes, association-mode calls, {@code exec}, {@code migrate}) for metrics or tracing.
+         *
+         * @param observer the observer
+         * @return this builder
+         */
+        public Builder observer(OperationObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer must not be null");
+            return this;
+        }
+
+        /**
+         * Builds the instance, pooling the factory unless it already is pooled: an r2dbc-pool
+         * {@link ConnectionPool}, or a factory that wraps one (r2dbc {@link Wrapped}, such as Spring's
+         * {@code TransactionAwareConnectionFactoryProxy}), which is then used as it is.
          *
          * @return the instance
          * @throws IllegalArgumentException when no dialect was set and none knows the database
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
-            if (this.factory instanceof ConnectionPool pool) {
-                // The caller's pool serves preload queries too: size it for one connection per streaming owner
-                // query plus its preloads in flight.
-                return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency), List.of());
+            Hooks hooks = new Hooks(this.transactionBinding, this.observer);
+            ConnectionFactory preloadFactory = this.preloadFactory;
+            if (isPooled(this.factory)) {
+                // Without a preload factory the caller's pool serves preload queries too: size it for one connection
+                // per streaming owner query plus its preloads in flight.
+                return new Relata(Session.pooled(d, this.factory, preloadFactory != null ? preloadFactory : this.factory,
+                        this.onStatement, this.preloadBatchSize, this.preloadConcurrency).withHooks(hooks), List.of());
             }
             ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
                     .name("relata").initialSize(0).maxSize(this.maxConnections).build());
+            if (preloadFactory != null) {
+                return new Relata(Session.pooled(d, main, preloadFactory, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency).withHooks(hooks), List.of(main));
+            }
             ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
                     .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency), List.of(main, preloads));
+                    this.preloadConcurrency).withHooks(hooks), List.of(main, preloads));
+        }
+
+        private static boolean isPooled(Object factory) {
+            Object current = factory;
+            // Bounded: a Wrapped that unwraps to itself must not loop.
+            for (int depth = 0; depth < 16; depth++) {
+                if (current instanceof ConnectionPool) {
+                    return true;
+                }
+                if (!(current instanceof Wrapped<?> wrapped) || wrapped.unwrap() == current) {
+                    return false;
+                }
+                current = wrapped.unwrap();
+            }
+            return false;
         }
     }
 }

@@ -70,4 +70,20 @@ class MariaDbIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class JoinedTransactions extends CallerTransactionTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Observers extends OperationObserverTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

@@ -9,6 +9,7 @@ import io.r2dbc.spi.Statement;
 import io.relata.dialect.Dialect;
 import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Sql;
+import io.relata.spi.Operation;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,10 +51,13 @@ public final class Session {
 
     private final AtomicInteger borrowed;
 
+    private final Hooks hooks;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            AtomicInteger borrowed) {
+            AtomicInteger borrowed, Hooks hooks) {
         this.borrowed = borrowed;
+        this.hooks = hooks;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
@@ -81,7 +85,100 @@ public final class Session {
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
             Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
         return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                new AtomicInteger());
+                new AtomicInteger(), Hooks.NONE);
+    }
+
+    /**
+     * This session with a framework's hooks: a binding to the caller's own transactions, an observer.
+     *
+     * @param hooks the hooks
+     * @return a session sharing this one's pools
+     */
+    public Session withHooks(Hooks hooks) {
+        return new Session(this.dialect, this.factory, this.preloadFactory, this.connection, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, Objects.requireNonNull(hooks));
+    }
+
+    /**
+     * Runs work on the session this one stands for at subscription time. Usually that is this session; when a
+     * {@link io.relata.spi.TransactionBinding} is set and the subscriber is in the caller's own transaction, it is a
+     * session on that transaction's connection (which Relata never commits, rolls back or closes), so the work takes
+     * the one-connection paths of {@link #transaction}. Outside, it is this session without the binding: one lookup
+     * per operation, however many statements the work sends.
+     *
+     * @param work the work, given the session to run on
+     * @param <R> the element type
+     * @return the work's elements
+     */
+    public <R> Flux<R> resolved(Function<Session, ? extends Publisher<R>> work) {
+        if (this.connection != null) {
+            return Flux.defer(() -> work.apply(this));
+        }
+        Session outside = this.hooks.transactions() == null ? this : withHooks(this.hooks.resolved());
+        return this.hooks.resolve(outside, this::joined, work);
+    }
+
+    /** A session on the connection of a transaction someone else manages: Relata's own transaction, or the caller's. */
+    private Session joined(Connection c) {
+        return new Session(this.dialect, null, null, c, this.onStatement, this.preloadBatchSize,
+                this.preloadConcurrency, this.borrowed, this.hooks.resolved());
+    }
+
+    private boolean bindable() {
+        return this.connection == null && this.hooks.transactions() != null;
+    }
+
+    /** @return the framework's hooks */
+    public Hooks hooks() {
+        return this.hooks;
+    }
+
+    /** @return whether an observer is set */
+    public boolean observed() {
+        return this.hooks.observed();
+    }
+
+    /**
+     * Observes a query-like operation, when an observer is set.
+     *
+     * @param kind the operation
+     * @param entity the entity, or {@code null}
+     * @param flux the operation's publisher
+     * @param <T> the element type
+     * @return the observed publisher
+     */
+    public <T> Flux<T> observe(Operation.Kind kind, @Nullable Class<?> entity, Flux<T> flux) {
+        return this.hooks.observed() ? this.hooks.observe(new Operation(kind, entity, this.dialect.name(), null, 0), flux)
+                : flux;
+    }
+
+    /**
+     * Observes a single-result operation, when an observer is set.
+     *
+     * @param kind the operation
+     * @param entity the entity, or {@code null}
+     * @param mono the operation's publisher
+     * @param <T> the element type
+     * @return the observed publisher
+     */
+    public <T> Mono<T> observe(Operation.Kind kind, @Nullable Class<?> entity, Mono<T> mono) {
+        return this.hooks.observed() ? this.hooks.observe(new Operation(kind, entity, this.dialect.name(), null, 0), mono)
+                : mono;
+    }
+
+    /**
+     * Observes one preload batch, when an observer is set.
+     *
+     * @param owner the owners' entity
+     * @param association the association's name
+     * @param keys the number of distinct keys the batch asks for
+     * @param flux the batch's publisher
+     * @param <T> the element type
+     * @return the observed publisher
+     */
+    public <T> Flux<T> observePreload(Class<?> owner, String association, int keys, Flux<T> flux) {
+        return this.hooks.observed() ? this.hooks.observe(new Operation(Operation.Kind.PRELOAD, owner,
+                this.dialect.name(), association, keys), flux) : flux;
     }
 
     /**
@@ -98,7 +195,7 @@ public final class Session {
             return this;
         }
         return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed);
+                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.hooks);
     }
 
     /** @return the dialect */
@@ -143,12 +240,15 @@ public final class Session {
         if (c != null) {
             return Flux.defer(() -> work.apply(c));
         }
+        if (bindable()) {
+            return resolved(s -> s.withConnection(work));
+        }
         return offload(Flux.usingWhen(borrow(), work, this::giveBack));
     }
 
     /**
      * Runs work in a transaction on one connection: commits when it completes, rolls back when it fails or is
-     * cancelled. Inside a transaction already, the work joins it.
+     * cancelled. Inside a transaction already (Relata's, or the caller's through the binding), the work joins it.
      *
      * @param work the work, given a session bound to the transaction
      * @param <R> the element type
@@ -158,10 +258,13 @@ public final class Session {
         if (this.connection != null) {
             return Flux.defer(() -> work.apply(this));
         }
+        if (bindable()) {
+            // In the caller's transaction: join it, as inside our own.
+            return resolved(s -> s.transaction(work));
+        }
         return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed)),
+                        c -> work.apply(joined(c)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
                         Connection::rollbackTransaction),

@@ -177,8 +177,9 @@ public final class Preloader {
             }
             statements.add(level.query.whereFirst(leading));
         }
-        return Flux.fromIterable(statements)
-                .concatMap(QuerySupport::flux)
+        // Observed as one operation with its nested levels, so their batches show as its children.
+        return session.observePreload(r.owner().type(), r.name(), keys.size(), Flux.fromIterable(statements)
+                .concatMap(QuerySupport::execute)
                 // Collected first: the winners are known only once every row is in, and inside a transaction the
                 // connection must be free before the nested levels query it.
                 .collect(() -> new LinkedHashMap<Object, Object>(), (map, value) -> {
@@ -189,7 +190,7 @@ public final class Preloader {
                 })
                 .flatMapMany(winners -> level.children.isEmpty()
                         ? Flux.fromIterable(winners.values())
-                        : apply(session, Flux.fromIterable(winners.values()), level.children.values()));
+                        : apply(session, Flux.fromIterable(winners.values()), level.children.values())));
     }
 
     /**

@@ -16,6 +16,7 @@ import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
+import io.relata.spi.Operation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -248,6 +249,24 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public Flux<T> flux() {
+        // The session is resolved once, at subscription: inside the caller's own transaction (a TransactionBinding)
+        // this query, its preloads and its pieces all run on that transaction's connection.
+        return this.session.observe(this.joins.isEmpty() ? Operation.Kind.FIND : Operation.Kind.JOIN,
+                this.meta.type(), this.session.resolved(s -> on(s).execute()));
+    }
+
+    private QuerySupport<T> on(Session s) {
+        return s == this.session ? this : new QuerySupport<>(s, this.meta, this.wheres, this.orderBy, this.limit,
+                this.offset, this.unscoped, this.preloads, this.joins);
+    }
+
+    /**
+     * Runs this query on its session as it is, unobserved: a preload batch runs its target queries this way, on the
+     * session its owners' query resolved, inside the batch's own observation.
+     *
+     * @return the rows, with their preloads
+     */
+    public Flux<T> execute() {
         return Flux.defer(() -> {
             JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
             if (this.preloads.isEmpty()) {
@@ -402,13 +421,13 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public Mono<Long> count() {
-        return Mono.defer(() -> {
+        return this.session.observe(Operation.Kind.COUNT, this.meta.type(), Mono.defer(() -> {
             JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
             Sql sql = render(plan, true, -1, 0);
             // One row; reduce rather than next() for the reason given in first().
             return this.session.select(sql, (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue())
                     .reduce((first, next) -> first);
-        });
+        }));
     }
 
     /**

@@ -13,6 +13,7 @@ import io.relata.internal.save.Cascade;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
+import io.relata.spi.Operation.Kind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,7 +58,7 @@ public final class DefaultRepository<T> implements Repository<T> {
     @Override
     public Mono<T> save(T entity) {
         Objects.requireNonNull(entity, "entity must not be null");
-        return saveBatch(List.of(entity)).then(Mono.just(entity));
+        return this.session.observe(Kind.SAVE, this.meta.type(), saveBatch(List.of(entity)).then(Mono.just(entity)));
     }
 
     private Mono<Void> saveBatch(List<T> entities) {
@@ -80,11 +81,11 @@ public final class DefaultRepository<T> implements Repository<T> {
     @Override
     public Flux<T> saveAll(Publisher<T> entities) {
         Objects.requireNonNull(entities, "entities must not be null");
-        return this.session.transaction(tx -> Flux.from(entities)
+        return this.session.observe(Kind.SAVE, this.meta.type(), this.session.transaction(tx -> Flux.from(entities)
                 .doOnNext(e -> Objects.requireNonNull(e, "saveAll must not be given a null entity"))
                 .buffer(Cascade.INSERT_BATCH)
                 .concatMap(batch -> new Cascade(tx, this.omit).saveRoots(this.meta, batch)
-                        .thenMany(Flux.fromIterable(batch))));
+                        .thenMany(Flux.fromIterable(batch)))));
     }
 
     @Override
@@ -142,7 +143,8 @@ public final class DefaultRepository<T> implements Repository<T> {
                 .sql(" WHERE ").id(this.meta.id().column()).sql(" = ");
         Statements.bindProperty(sql, this.meta.id(), entity);
         Sql statement = sql.build();
-        return this.session.update(statement).doOnNext(rows -> property.set(entity, converted));
+        return this.session.observe(Kind.UPDATE, this.meta.type(),
+                this.session.update(statement).doOnNext(rows -> property.set(entity, converted)));
     }
 
     private void requireKey(T entity) {
@@ -170,7 +172,7 @@ public final class DefaultRepository<T> implements Repository<T> {
         Sql owner = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
                 sql -> sql.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id().columnType()));
         if (hasOnes.isEmpty()) {
-            return this.session.update(owner);
+            return this.session.observe(Kind.DELETE, this.meta.type(), this.session.update(owner));
         }
         List<Sql> children = new ArrayList<>();
         for (Relationship r : hasOnes) {
@@ -179,7 +181,8 @@ public final class DefaultRepository<T> implements Repository<T> {
                     sql -> Statements.hasOneTargets(sql, r, ownerKey)));
         }
         // single(), not next(): next() cancels the transaction's Flux after its element, which rolls it back.
-        return this.session.transaction(tx -> tx.updateAll(children).then(tx.update(owner))).single();
+        return this.session.observe(Kind.DELETE, this.meta.type(),
+                this.session.transaction(tx -> tx.updateAll(children).then(tx.update(owner))).single());
     }
 
     private List<String> hasOneNames() {
@@ -198,7 +201,7 @@ public final class DefaultRepository<T> implements Repository<T> {
         Object key = io.relata.internal.meta.Types.convert(id, this.meta.id().columnType());
         Sql sql = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
                 b -> b.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id().columnType()));
-        return this.session.update(sql);
+        return this.session.observe(Kind.DELETE, this.meta.type(), this.session.update(sql));
     }
 
     @Override
@@ -219,6 +222,8 @@ public final class DefaultRepository<T> implements Repository<T> {
     public <A> Association<A> association(T owner, String name) {
         Objects.requireNonNull(owner, "owner must not be null");
         Relationship r = this.meta.requireRelationship(name);
-        return new AssociationSupport<>(this.session, this.meta, r, owner, this.unscoped);
+        Association<A> association = new AssociationSupport<>(this.session, this.meta, r, owner, this.unscoped);
+        return this.session.observed() ? new ObservedAssociation<>(association, this.session, this.meta.type(), r.name())
+                : association;
     }
 }
