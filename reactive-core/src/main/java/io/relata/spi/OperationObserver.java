@@ -5,13 +5,13 @@ import org.reactivestreams.Publisher;
 /**
  * Wraps each Relata operation's publisher, to time it, count it or trace it (the Spring Boot starter opens a
  * Micrometer {@code Observation} per operation). Set it with
- * {@link io.relata.Relata.Builder#observer(OperationObserver)}; without one, Relata wraps nothing.
+ * {@link io.relata.Relata.Builder#observer(OperationObserver)}; without one, Relata wraps nothing. Its method is
+ * generic, so implement it with a class rather than a lambda.
  *
  * <p>Operations nest: a preload batch ({@link Operation.Kind#PRELOAD}) is subscribed inside the query that read its
  * owners, so an observer that keeps its current span in the Reactor {@link reactor.util.context.Context} sees the
  * batch as a child of the query, and the driver's statement spans as children of either.
  */
-@FunctionalInterface
 public interface OperationObserver {
 
     /**
