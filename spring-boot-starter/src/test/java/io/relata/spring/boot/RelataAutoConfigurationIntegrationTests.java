@@ -10,6 +10,7 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
 import io.relata.Relata;
 import io.relata.spi.OperationObserver;
 import io.relata.spi.TransactionBinding;
@@ -29,8 +30,10 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.metrics.ConnectionPoolMetricsAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -188,6 +191,28 @@ class RelataAutoConfigurationIntegrationTests {
                                     .hasParentObservationContextMatching(parent -> parent instanceof RelataObservationContext c
                                             && c.getOperation().kind() == io.relata.spi.Operation.Kind.FIND))
                             .hasAnObservation(o -> o.hasContextualNameEqualTo("save Owner"));
+                });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked") // hasAnObservation hands its consumer a raw ObservationContextAssert
+    void theDriversStatementObservationsNestBelowRelatasPreloadBatch() {
+        TestObservationRegistry registry = TestObservationRegistry.create();
+        this.runner.withConfiguration(AutoConfigurations.of(R2dbcProxyAutoConfiguration.class,
+                R2dbcObservationAutoConfiguration.class))
+                .withBean(ObservationRegistry.class, () -> registry).run(context -> {
+                    assertThat(context.getBean(RelataPreloadPool.class).pool().orElseThrow().unwrap())
+                            .as("the preload pool is over Boot's decorated factory").isInstanceOf(Wrapped.class);
+                    Relata db = context.getBean(Relata.class);
+                    saveOne(db);
+                    assertThat(db.repository(Owner.class).findAll().preload("pet").flux().collectList()
+                            .block(TIMEOUT)).hasSize(1);
+                    TestObservationRegistryAssert.assertThat(registry).hasAnObservation(o -> o
+                            .hasNameEqualTo("r2dbc.query")
+                            .hasHighCardinalityKeyValue("r2dbc.query[0]", "SELECT \"PETS\".\"ID\", \"PETS\".\"NAME\", "
+                                    + "\"PETS\".\"OWNER_ID\" FROM \"PETS\" WHERE (\"PETS\".\"OWNER_ID\" = $1)")
+                            .hasParentObservationContextMatching(parent -> parent instanceof RelataObservationContext c
+                                    && c.getOperation().kind() == io.relata.spi.Operation.Kind.PRELOAD));
                 });
     }
 
