@@ -314,11 +314,9 @@ public final class Relata {
         }
 
         /**
-         * Sets where preload queries of streams outside a transaction borrow their connections, instead of a second
-         * pool Relata creates (or, when the factory is a {@link ConnectionPool}, instead of that pool). It is used as
-         * it is, so pass a pool: a stream holds its owners' connection while its preload queries run, so this must
-         * not hand out connections of the main pool (streams could then hold every connection and wait for one
-         * more). Relata does not close it.
+         * Sets where preload queries of streams outside a transaction borrow connections, instead of a second pool
+         * Relata creates (or the factory's own pool). Pass a pool separate from the main one: a stream holds its
+         * owners' connection while its preloads run, so sharing could leave every stream waiting. Not closed by Relata.
          *
          * @param preloadFactory a pooled connection factory, separate from the main pool
          * @return this builder
