@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,11 +55,25 @@ final class H2Dialect extends AbstractDialect {
     /** H2 2.4.240 rejects an array of more than 65,536 elements ("Value too long for column ARRAY"). */
     static final int MAX_ARRAY_LENGTH = 65_536;
 
-    /** r2dbc-h2 1.1.0.RELEASE binds arrays of these classes (checked with {@code = ANY} and {@code <> ALL}). */
-    private static final java.util.Set<Class<?>> ARRAY_COMPONENTS = java.util.Set.of(Long.class, Integer.class,
-            Short.class, String.class, Boolean.class, Double.class, Float.class, BigDecimal.class, UUID.class,
-            java.time.LocalDate.class, java.time.LocalDateTime.class, java.time.LocalTime.class, OffsetDateTime.class,
-            Instant.class);
+    /**
+     * H2 2.4.240 takes at most 100,000 parameters in a statement ("Invalid value 100002 for parameter parameter
+     * index"); {@link #maxBindParameters()} stays at 65,535 for the rest of Relata, one rule for all databases.
+     */
+    static final int MAX_PARAMETERS = 100_000;
+
+    /**
+     * The column type of {@code TABLE(X type = ?)} for each array class r2dbc-h2 1.1.0.RELEASE binds (checked with
+     * {@code = ANY} and {@code <> ALL}); {@code DECFLOAT} keeps every {@code BigDecimal} exactly.
+     */
+    private static final Map<Class<?>, String> ARRAY_TYPES = Map.ofEntries(Map.entry(Long.class, "BIGINT"),
+            Map.entry(Integer.class, "INTEGER"), Map.entry(Short.class, "SMALLINT"),
+            Map.entry(String.class, "CHARACTER VARYING"), Map.entry(Boolean.class, "BOOLEAN"),
+            Map.entry(Double.class, "DOUBLE PRECISION"), Map.entry(Float.class, "REAL"),
+            Map.entry(BigDecimal.class, "DECFLOAT"), Map.entry(UUID.class, "UUID"),
+            Map.entry(java.time.LocalDate.class, "DATE"), Map.entry(java.time.LocalDateTime.class, "TIMESTAMP(9)"),
+            Map.entry(java.time.LocalTime.class, "TIME(9)"),
+            Map.entry(OffsetDateTime.class, "TIMESTAMP(9) WITH TIME ZONE"),
+            Map.entry(Instant.class, "TIMESTAMP(9) WITH TIME ZONE"));
 
     /**
      * H2 2.4.240 reads {@code //} as a line comment, nests block comments, takes {@code `...`} identifiers,
@@ -74,18 +90,33 @@ final class H2Dialect extends AbstractDialect {
     }
 
     /**
-     * Expanded up to {@link #ARRAY_LIST_THRESHOLD} values, then one array up to H2's 65,536 elements; r2dbc-h2 cannot
-     * bind a {@code null} element ("value must not be null"), so such lists stay expanded.
+     * Expanded up to {@link #ARRAY_LIST_THRESHOLD} values, one array up to H2's 65,536 elements, and beyond that
+     * arrays of 65,536 unioned in a subquery, {@code IN (SELECT X FROM TABLE(X BIGINT = ?) UNION ALL ...)}: a
+     * statement takes neither a longer array nor more than 100,000 binds, and {@code UNNEST(?)} of a parameter
+     * matches nothing on H2 2.4.240. r2dbc-h2 cannot bind a {@code null} element ("value must not be null"), so a
+     * list with one is expanded, within the 100,000 parameters.
      */
     @Override
     public KeySetCondition inList(List<?> values, boolean negated, int availableBinds) {
-        if (values.size() > ARRAY_LIST_THRESHOLD && values.size() <= MAX_ARRAY_LENGTH) {
-            Object array = InLists.typedArray(values, ARRAY_COMPONENTS, false);
+        if (values.size() > ARRAY_LIST_THRESHOLD) {
+            Object array = InLists.typedArray(values, ARRAY_TYPES.keySet(), false);
             if (array != null) {
-                return InLists.array(array, negated);
+                return values.size() <= MAX_ARRAY_LENGTH ? InLists.array(array, negated)
+                        : unionOfArrays((Object[]) array, negated);
             }
         }
-        return super.inList(values, negated, availableBinds);
+        return super.inList(values, negated, availableBinds + MAX_PARAMETERS - maxBindParameters());
+    }
+
+    private static KeySetCondition unionOfArrays(Object[] array, boolean negated) {
+        String type = ARRAY_TYPES.get(array.getClass().getComponentType());
+        StringBuilder sql = new StringBuilder(negated ? "NOT IN (" : "IN (");
+        List<Object> binds = new ArrayList<>();
+        for (int from = 0; from < array.length; from += MAX_ARRAY_LENGTH) {
+            sql.append(from == 0 ? "" : " UNION ALL ").append("SELECT X FROM TABLE(X ").append(type).append(" = ?)");
+            binds.add(Arrays.copyOfRange(array, from, Math.min(array.length, from + MAX_ARRAY_LENGTH)));
+        }
+        return new KeySetCondition(sql.append(')').toString(), binds);
     }
 
     /** r2dbc-h2 does its JDBC work on the subscribing thread (shared/DRIVERS.md). */

@@ -47,7 +47,7 @@ final class Ordering {
         }
         List<Item> items = new ArrayList<>();
         for (String term : text.split(",", -1)) {
-            Column column = parse(text, term.trim(), root, joined);
+            Column column = parse(text, term.strip(), root, joined);
             if (resolve(column, root, joined) == null && !reachable(column, root)) {
                 throw invalid(text, "no column '" + column.label() + "'", root, joined);
             }
