@@ -2,8 +2,8 @@ package io.relata.internal.sql;
 
 import io.relata.dialect.Dialect;
 import io.relata.dialect.SqlSyntax;
-import io.relata.internal.sql.SqlScanner.Placeholder;
-import io.relata.internal.sql.SqlScanner.Problem;
+import io.relata.internal.sql.Scan.Placeholder;
+import io.relata.internal.sql.Scan.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -135,7 +135,7 @@ public final class Fragment {
         if (sql.isBlank()) {
             throw new IllegalArgumentException("The " + noun + " must not be blank");
         }
-        SqlScanner.Result scan = SqlScanner.scan(sql, syntax);
+        Scan scan = SqlScanner.scan(sql, syntax);
         Problem problem = scan.markerProblem() != null ? scan.markerProblem() : statement ? null : scan.scopeProblem();
         if (problem != null) {
             throw new IllegalArgumentException("The " + noun + " " + quoted(sql) + " is rejected before any SQL is "

@@ -3,7 +3,7 @@ package io.relata.internal.sql;
 import io.relata.dialect.Dialect;
 import io.relata.dialect.KeySetCondition;
 import io.relata.internal.meta.Types;
-import io.relata.internal.sql.SqlScanner.Placeholder;
+import io.relata.internal.sql.Scan.Placeholder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

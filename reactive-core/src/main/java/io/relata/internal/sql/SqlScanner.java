@@ -2,6 +2,8 @@ package io.relata.internal.sql;
 
 import io.relata.dialect.SqlSyntax;
 import io.relata.dialect.SqlSyntax.Feature;
+import io.relata.internal.sql.Scan.Placeholder;
+import io.relata.internal.sql.Scan.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,10 +63,10 @@ public final class SqlScanner {
      * @param syntax the database's lexical rules
      * @return the placeholders and the first problems found
      */
-    public static Result scan(String sql, SqlSyntax syntax) {
+    public static Scan scan(String sql, SqlSyntax syntax) {
         SqlScanner scanner = new SqlScanner(sql, syntax);
         scanner.run();
-        return new Result(List.copyOf(scanner.placeholders), scanner.scopeProblem, scanner.markerProblem);
+        return new Scan(List.copyOf(scanner.placeholders), scanner.scopeProblem, scanner.markerProblem);
     }
 
     private void run() {
@@ -399,41 +401,5 @@ public final class SqlScanner {
         if (this.markerProblem == null) {
             this.markerProblem = new Problem(offset, message);
         }
-    }
-
-    /**
-     * A {@code ?} outside literals and comments.
-     *
-     * @param offset where the {@code ?} is
-     * @param listStart where {@code IN} (or {@code NOT IN}) before it starts, or -1 when it does not follow one
-     * @param listEnd the end of {@code IN ?} or {@code IN (?)}, or -1
-     * @param negated whether it follows {@code NOT IN}
-     */
-    public record Placeholder(int offset, int listStart, int listEnd, boolean negated) {
-
-        /** @return whether the placeholder is the operand of {@code [NOT] IN} */
-        public boolean inList() {
-            return this.listStart >= 0;
-        }
-    }
-
-    /**
-     * Something that keeps SQL from being used as it is.
-     *
-     * @param offset where in the text
-     * @param message what and why
-     */
-    public record Problem(int offset, String message) {
-    }
-
-    /**
-     * What a scan found.
-     *
-     * @param placeholders the placeholders, in order
-     * @param scopeProblem the first construct that could reach outside a condition's parentheses, or {@code null}
-     * @param markerProblem the first misuse of a parameter marker, or {@code null}
-     */
-    public record Result(List<Placeholder> placeholders, @Nullable Problem scopeProblem,
-            @Nullable Problem markerProblem) {
     }
 }

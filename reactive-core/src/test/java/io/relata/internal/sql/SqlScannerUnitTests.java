@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relata.dialect.Dialect;
 import io.relata.dialect.Dialects;
-import io.relata.internal.sql.SqlScanner.Placeholder;
-import io.relata.internal.sql.SqlScanner.Result;
+import io.relata.internal.sql.Scan.Placeholder;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -78,7 +77,7 @@ class SqlScannerUnitTests {
     }
 
     private static String outcome(String sql, Dialect dialect) {
-        Result result = SqlScanner.scan(sql, dialect.syntax());
+        Scan result = SqlScanner.scan(sql, dialect.syntax());
         if (result.markerProblem() != null) {
             return "marker";
         }
@@ -106,7 +105,7 @@ class SqlScannerUnitTests {
 
     @Test
     void reportsWhereTheProblemIs() {
-        Result result = SqlScanner.scan("name = 'x') OR (1=1", Dialects.postgres().syntax());
+        Scan result = SqlScanner.scan("name = 'x') OR (1=1", Dialects.postgres().syntax());
         assertThat(result.scopeProblem()).isNotNull();
         assertThat(result.scopeProblem().offset()).isEqualTo(10);
         assertThat(result.scopeProblem().message()).contains("')' closes a parenthesis");
