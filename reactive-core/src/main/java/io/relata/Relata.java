@@ -4,7 +4,6 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Wrapped;
 import io.relata.dialect.Dialect;
 import io.relata.internal.exec.Hooks;
 import io.relata.internal.exec.Session;
@@ -169,15 +168,20 @@ public final class Relata {
     }
 
     /**
-     * Runs a raw SQL statement with {@code ?} placeholders, bound to the arguments.
+     * Runs a raw SQL statement with {@code ?} placeholders, bound to the arguments. The statement is trusted SQL,
+     * sent as written (never build it from user input); only the values are bound. A {@code ?} inside a string
+     * literal, a quoted identifier, a comment or (on PostgreSQL) a dollar-quoted string is not a placeholder, read
+     * with the database's own rules ({@link Dialect#syntax()}). A collection after {@code IN} is bound as
+     * {@link Query#where(String, Object...)} binds it.
      *
      * @param sql the statement
      * @param args one value per placeholder
-     * @return the number of rows affected
-     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders
+     * @return the number of rows affected; an error signal for a database error
+     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders, or a
+     *         placeholder is written so that it would run into the marker Relata puts there ({@code ?1}, {@code $?})
      */
     public Mono<Long> exec(String sql, Object... args) {
-        Fragment fragment = Fragment.of(sql, args);
+        Fragment fragment = Fragment.statement(this.session.dialect(), sql, args);
         return this.session.observe(Operation.Kind.EXEC, null,
                 this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build()));
     }
@@ -364,7 +368,7 @@ public final class Relata {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
             Hooks hooks = new Hooks(this.transactionBinding, this.observer);
             ConnectionFactory preloadFactory = this.preloadFactory;
-            if (isPooled(this.factory)) {
+            if (Pools.isPooled(this.factory)) {
                 // Without a preload factory the caller's pool serves preload queries too: size it for one connection
                 // per streaming owner query plus its preloads in flight.
                 return new Relata(Session.pooled(d, this.factory, preloadFactory != null ? preloadFactory : this.factory,
@@ -382,19 +386,5 @@ public final class Relata {
                     this.preloadConcurrency).withHooks(hooks), List.of(main, preloads));
         }
 
-        private static boolean isPooled(Object factory) {
-            Object current = factory;
-            // Bounded: a Wrapped that unwraps to itself must not loop.
-            for (int depth = 0; depth < 16; depth++) {
-                if (current instanceof ConnectionPool) {
-                    return true;
-                }
-                if (!(current instanceof Wrapped<?> wrapped) || wrapped.unwrap() == current) {
-                    return false;
-                }
-                current = wrapped.unwrap();
-            }
-            return false;
-        }
     }
 }
