@@ -97,6 +97,7 @@ public final class RelataAutoConfiguration {
         // An ObjectProvider rather than @ConditionalOnBean: this nested class is registered before the enclosing
         // class's beans, so a condition on the preload pool bean would never match.
         @Bean
+        @ConditionalOnMissingBean(name = "relataPreloadPoolMetrics")
         MeterBinder relataPreloadPoolMetrics(ObjectProvider<RelataPreloadPool> preloadPool) {
             return registry -> preloadPool.ifAvailable(holder -> holder.pool()
                     .ifPresent(pool -> new ConnectionPoolMetrics(pool, RelataPreloadPool.NAME, Tags.empty())
