@@ -41,8 +41,9 @@ public abstract class OperationObserverTck extends EagerLoadingFixtures {
         public <T> Publisher<T> observe(Operation operation, Publisher<T> publisher) {
             return Flux.deferContextual(ctx -> {
                 this.seen.add(new Seen(operation, ctx.getOrDefault("parent", "-")));
-                return Flux.from(publisher).contextWrite(c -> c.put("parent", operation.kind().tag() + " "
-                        + operation.entityName() + (operation.association() == null ? "" : "." + operation.association())));
+                String name = operation.kind().tag() + " " + operation.entityName()
+                        + (operation.association() == null ? "" : "." + operation.association());
+                return Flux.from(publisher).contextWrite(c -> c.put("parent", name));
             });
         }
 

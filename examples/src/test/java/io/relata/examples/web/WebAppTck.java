@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.relata.examples.web.UserView.CardView;
 import io.relata.examples.web.UserView.CompanyView;
 import io.relata.spring.boot.RelataPreloadPool;
-import io.relata.testing.Fresh;
+import io.relata.testing.FreshPerClass;
 import io.relata.testing.Jdbc;
 import io.relata.testing.TestDatabase;
 import java.time.Duration;
@@ -15,9 +15,7 @@ import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -32,15 +30,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * {@link WebTestClient}: every endpoint, errors, and a 100,000-user stream read in full and cancelled part-way. The
  * database is checked over plain JDBC. Run on H2 and PostgreSQL by the subclasses.
  */
-@ExtendWith(WebAppTck.CloseDatabase.class) // before SpringExtension, so it runs after it closed the app
+@ExtendWith(FreshPerClass.class) // before SpringExtension: closes the database after Spring closed the app
 @SpringBootTest(classes = WebApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "PT2M")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class WebAppTck {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
-
-    private static Fresh fresh;
 
     @Autowired
     private WebTestClient client;
@@ -51,28 +47,21 @@ abstract class WebAppTck {
     @Autowired
     private MeterRegistry registry;
 
+    private static Jdbc jdbc() {
+        return FreshPerClass.current().jdbc();
+    }
+
     /** Called by each subclass's {@code @DynamicPropertySource}: a fresh database for its application. */
     static void database(DynamicPropertyRegistry registry, TestDatabase database) {
-        fresh = database.fresh();
-        registry.add("spring.r2dbc.url", fresh::r2dbcUrl);
+        String url = FreshPerClass.open(database).r2dbcUrl();
+        registry.add("spring.r2dbc.url", () -> url);
     }
 
-    /** Closes the class's database after Spring closed its application (@DirtiesContext). */
-    static final class CloseDatabase implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext context) {
-            if (fresh != null) {
-                fresh.close();
-                fresh = null;
-            }
-        }
-    }
 
     /** The three seeded users again, whatever the previous test did. */
     @BeforeEach
     void seed() {
-        Jdbc jdbc = fresh.jdbc();
+        Jdbc jdbc = jdbc();
         jdbc.update("DELETE FROM credit_cards");
         jdbc.update("DELETE FROM users");
         jdbc.update("DELETE FROM companies");
@@ -80,7 +69,7 @@ abstract class WebAppTck {
     }
 
     private long count(String table) {
-        return fresh.jdbc().count("SELECT COUNT(*) FROM " + table);
+        return jdbc().count("SELECT COUNT(*) FROM " + table);
     }
 
     private List<UserView> list() {
@@ -139,7 +128,7 @@ abstract class WebAppTck {
         UserView fetched = this.client.get().uri("/users/{id}", created.id()).exchange()
                 .expectStatus().isOk().expectBody(UserView.class).returnResult().getResponseBody();
         assertThat(fetched).isEqualTo(created);
-        assertThat(fresh.jdbc().count("SELECT COUNT(*) FROM credit_cards c JOIN users u ON c.user_id = u.id "
+        assertThat(jdbc().count("SELECT COUNT(*) FROM credit_cards c JOIN users u ON c.user_id = u.id "
                 + "WHERE u.name = 'dee' AND c.number = '6011-0000' AND u.company_id = ?", created.company().id()))
                 .isEqualTo(1);
         assertThat(count("companies")).as("acme linked, not duplicated").isEqualTo(2);
@@ -184,7 +173,7 @@ abstract class WebAppTck {
         this.client.get().uri("/users/{id}", bob.id()).exchange().expectStatus().isNotFound();
         this.client.delete().uri("/users/{id}", bob.id()).exchange().expectStatus().isNotFound();
         assertThat(list()).extracting(UserView::name).containsExactly("jinzhu", "ann");
-        List<Map<String, Object>> rows = fresh.jdbc().query("SELECT u.deleted_at AS u, c.deleted_at AS c FROM users u "
+        List<Map<String, Object>> rows = jdbc().query("SELECT u.deleted_at AS u, c.deleted_at AS c FROM users u "
                 + "JOIN credit_cards c ON c.user_id = u.id WHERE u.id = ?", bob.id());
         assertThat(rows).singleElement().satisfies(row -> assertThat(row.values()).doesNotContainNull());
     }
@@ -192,7 +181,7 @@ abstract class WebAppTck {
     @Test
     void streamsOneHundredThousandUsersInFullAndCancelledPartWay() {
         int n = 100_000;
-        Jdbc jdbc = fresh.jdbc();
+        Jdbc jdbc = jdbc();
         long acme = jdbc.count("SELECT id FROM companies WHERE name = 'acme'");
         jdbc.update("INSERT INTO users (name, company_id) SELECT CONCAT('u', x), ? FROM " + series(n), acme);
         jdbc.update("INSERT INTO credit_cards (number, user_id) SELECT CONCAT('c', id), id FROM users "
@@ -231,7 +220,8 @@ abstract class WebAppTck {
     }
 
     private static String series(int n) {
-        return fresh.database() == TestDatabase.POSTGRES ? "(SELECT generate_series(1, " + n + ") AS x) s"
+        return FreshPerClass.current().database() == TestDatabase.POSTGRES
+                ? "(SELECT generate_series(1, " + n + ") AS x) s"
                 : "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
     }
 }

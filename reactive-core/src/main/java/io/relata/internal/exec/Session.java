@@ -148,8 +148,8 @@ public final class Session {
      * @return the observed publisher
      */
     public <T> Flux<T> observe(Operation.Kind kind, @Nullable Class<?> entity, Flux<T> flux) {
-        return this.hooks.observed() ? this.hooks.observe(new Operation(kind, entity, this.dialect.name(), null, 0), flux)
-                : flux;
+        return this.hooks.observed()
+                ? this.hooks.observe(new Operation(kind, entity, this.dialect.name(), null, 0), flux) : flux;
     }
 
     /**
@@ -162,8 +162,8 @@ public final class Session {
      * @return the observed publisher
      */
     public <T> Mono<T> observe(Operation.Kind kind, @Nullable Class<?> entity, Mono<T> mono) {
-        return this.hooks.observed() ? this.hooks.observe(new Operation(kind, entity, this.dialect.name(), null, 0), mono)
-                : mono;
+        return this.hooks.observed()
+                ? this.hooks.observe(new Operation(kind, entity, this.dialect.name(), null, 0), mono) : mono;
     }
 
     /**

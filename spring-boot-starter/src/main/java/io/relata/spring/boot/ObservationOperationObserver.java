@@ -36,7 +36,8 @@ public final class ObservationOperationObserver implements OperationObserver {
      * @param registry the registry observations are made in
      * @param convention a convention replacing {@link DefaultRelataObservationConvention}, or {@code null}
      */
-    public ObservationOperationObserver(ObservationRegistry registry, @Nullable RelataObservationConvention convention) {
+    public ObservationOperationObserver(ObservationRegistry registry,
+            @Nullable RelataObservationConvention convention) {
         this.registry = Objects.requireNonNull(registry, "registry must not be null");
         this.convention = convention;
     }

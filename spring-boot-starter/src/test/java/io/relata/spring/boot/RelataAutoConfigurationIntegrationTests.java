@@ -12,6 +12,7 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
 import io.relata.Relata;
+import io.relata.spi.Operation;
 import io.relata.spi.OperationObserver;
 import io.relata.spi.TransactionBinding;
 import io.relata.spring.boot.Owner.Pet;
@@ -104,7 +105,7 @@ class RelataAutoConfigurationIntegrationTests {
         TransactionBinding binding = new SpringTransactionBinding(this.fresh.connectionFactory());
         OperationObserver observer = new OperationObserver() {
             @Override
-            public <T> org.reactivestreams.Publisher<T> observe(io.relata.spi.Operation operation,
+            public <T> org.reactivestreams.Publisher<T> observe(Operation operation,
                     org.reactivestreams.Publisher<T> publisher) {
                 return publisher;
             }
@@ -179,8 +180,8 @@ class RelataAutoConfigurationIntegrationTests {
                     assertThat(db.repository(Owner.class).findAll().preload("pet").flux().collectList().block(TIMEOUT))
                             .singleElement().satisfies(owner -> assertThat(owner.pet.name).isEqualTo("rex"));
                     TestObservationRegistryAssert.assertThat(registry)
-                            .hasAnObservation(o -> o.hasNameEqualTo("relata.operation").hasContextualNameEqualTo("migrate")
-                                    .hasLowCardinalityKeyValue("relata.entity", "none"));
+                            .hasAnObservation(o -> o.hasNameEqualTo("relata.operation")
+                                    .hasContextualNameEqualTo("migrate").hasLowCardinalityKeyValue("relata.entity", "none"));
                     TestObservationRegistryAssert.assertThat(registry)
                             .hasAnObservation(o -> o.hasContextualNameEqualTo("preload Owner.pet")
                                     .hasLowCardinalityKeyValue("relata.operation", "preload")
@@ -188,8 +189,7 @@ class RelataAutoConfigurationIntegrationTests {
                                     .hasLowCardinalityKeyValue("relata.association", "pet")
                                     .hasLowCardinalityKeyValue("db.system", "h2")
                                     .hasHighCardinalityKeyValue("relata.batch.size", "1")
-                                    .hasParentObservationContextMatching(parent -> parent instanceof RelataObservationContext c
-                                            && c.getOperation().kind() == io.relata.spi.Operation.Kind.FIND))
+                                    .hasParentObservationContextMatching(parent -> isRelata(parent, Operation.Kind.FIND)))
                             .hasAnObservation(o -> o.hasContextualNameEqualTo("save Owner"));
                 });
     }
@@ -211,8 +211,7 @@ class RelataAutoConfigurationIntegrationTests {
                             .hasNameEqualTo("r2dbc.query")
                             .hasHighCardinalityKeyValue("r2dbc.query[0]", "SELECT \"PETS\".\"ID\", \"PETS\".\"NAME\", "
                                     + "\"PETS\".\"OWNER_ID\" FROM \"PETS\" WHERE (\"PETS\".\"OWNER_ID\" = $1)")
-                            .hasParentObservationContextMatching(parent -> parent instanceof RelataObservationContext c
-                                    && c.getOperation().kind() == io.relata.spi.Operation.Kind.PRELOAD));
+                            .hasParentObservationContextMatching(parent -> isRelata(parent, Operation.Kind.PRELOAD)));
                 });
     }
 
@@ -239,6 +238,10 @@ class RelataAutoConfigurationIntegrationTests {
             saveOne(context.getBean(Relata.class));
             assertThat(this.fresh.jdbc().count("SELECT COUNT(*) FROM owners")).isEqualTo(1);
         });
+    }
+
+    private static boolean isRelata(Object context, Operation.Kind kind) {
+        return context instanceof RelataObservationContext relata && relata.getOperation().kind() == kind;
     }
 
     @Configuration(proxyBeanMethods = false)

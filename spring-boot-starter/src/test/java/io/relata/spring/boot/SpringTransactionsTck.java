@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.r2dbc.pool.ConnectionPool;
 import io.relata.Relata;
 import io.relata.spring.boot.Owner.Pet;
-import io.relata.testing.Fresh;
+import io.relata.testing.FreshPerClass;
 import io.relata.testing.Jdbc;
 import io.relata.testing.TestDatabase;
 import java.time.Duration;
@@ -14,9 +14,7 @@ import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -28,15 +26,13 @@ import reactor.core.publisher.Mono;
  * its own connection, any of these would either wait forever for a second connection or commit half of the work.
  * State is checked over plain JDBC. Run on H2 and PostgreSQL by the subclasses, which name the database.
  */
-@ExtendWith(SpringTransactionsTck.CloseDatabase.class) // before SpringExtension, so it runs after it closed the app
+@ExtendWith(FreshPerClass.class) // before SpringExtension: closes the database after Spring closed the app
 @SpringBootTest(classes = TransactionsApp.class, properties = { "spring.r2dbc.pool.initial-size=1",
         "spring.r2dbc.pool.max-size=1", "spring.r2dbc.pool.max-acquire-time=20s", "relata.preload.batch-size=500" })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 abstract class SpringTransactionsTck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-    private static Fresh fresh;
 
     @Autowired
     private TransactionsApp.Writes writes;
@@ -47,15 +43,19 @@ abstract class SpringTransactionsTck {
     @Autowired
     private ConnectionPool bootPool;
 
+    private static Jdbc jdbc() {
+        return FreshPerClass.current().jdbc();
+    }
+
     /** Called by each subclass's {@code @DynamicPropertySource}: a fresh database for its application. */
     static void database(DynamicPropertyRegistry registry, TestDatabase database) {
-        fresh = database.fresh();
-        registry.add("spring.r2dbc.url", fresh::r2dbcUrl);
+        String url = FreshPerClass.open(database).r2dbcUrl();
+        registry.add("spring.r2dbc.url", () -> url);
     }
 
     @BeforeEach
     void schema() {
-        Jdbc jdbc = fresh.jdbc();
+        Jdbc jdbc = jdbc();
         this.db.migrate(Owner.class, Pet.class).block(TIMEOUT);
         jdbc.update("DELETE FROM pets");
         jdbc.update("DELETE FROM owners");
@@ -64,20 +64,9 @@ abstract class SpringTransactionsTck {
         jdbc.update("DELETE FROM notes");
     }
 
-    /** Closes the class's database after Spring closed its application (@DirtiesContext), so no pool outlives it. */
-    static final class CloseDatabase implements AfterAllCallback {
-
-        @Override
-        public void afterAll(ExtensionContext extensionContext) {
-            if (fresh != null) {
-                fresh.close();
-                fresh = null;
-            }
-        }
-    }
 
     private long count(String sql) {
-        return fresh.jdbc().count(sql);
+        return jdbc().count(sql);
     }
 
     @Test
@@ -125,8 +114,8 @@ abstract class SpringTransactionsTck {
     void aPreloadOfFiveThousandOwnersCompletesInsideATransactionOnOneConnection() {
         int n = 5_000;
         // No explicit ids: H2 and PostgreSQL would not move their identities past them (shared/DRIVERS.md).
-        fresh.jdbc().update("INSERT INTO owners (name) SELECT CONCAT('o', x) FROM " + series(n));
-        fresh.jdbc().update("INSERT INTO pets (name, owner_id) SELECT CONCAT('p', id), id FROM owners");
+        jdbc().update("INSERT INTO owners (name) SELECT CONCAT('o', x) FROM " + series(n));
+        jdbc().update("INSERT INTO pets (name, owner_id) SELECT CONCAT('p', id), id FROM owners");
         List<Owner> owners = this.writes.preloadAll().collectList().block(TIMEOUT);
         assertThat(owners).hasSize(n).allSatisfy(o -> assertThat(o.pet.name).isEqualTo("p" + o.id));
         assertThat(this.bootPool.getMetrics().orElseThrow().getMaxAllocatedSize()).isEqualTo(1);
@@ -135,7 +124,7 @@ abstract class SpringTransactionsTck {
 
     @Test
     void cancellingATransactionalStreamRollsBackItsWritesAndFreesTheConnection() {
-        fresh.jdbc().update("INSERT INTO owners (name) SELECT CONCAT('o', x) FROM " + series(2_000));
+        jdbc().update("INSERT INTO owners (name) SELECT CONCAT('o', x) FROM " + series(2_000));
         List<Owner> some = this.writes.writeThenStream("zed").take(10).collectList().block(TIMEOUT);
         assertThat(some).hasSize(10);
         awaitIdle();
@@ -163,7 +152,8 @@ abstract class SpringTransactionsTck {
     }
 
     private static String series(int n) {
-        return fresh.database() == TestDatabase.POSTGRES ? "(SELECT generate_series(1, " + n + ") AS x) s"
+        return FreshPerClass.current().database() == TestDatabase.POSTGRES
+                ? "(SELECT generate_series(1, " + n + ") AS x) s"
                 : "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
     }
 }
