@@ -6,6 +6,7 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
 import io.relata.internal.exec.Session;
+import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
@@ -55,6 +56,19 @@ public final class Relata {
      */
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
 
+    /**
+     * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
+     * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
+     * connections and never answers fails requests within seconds rather than hanging them.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The default acquire timeout: how long an operation waits for a pooled connection when all are in use (the
+     * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
+     */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -75,13 +89,18 @@ public final class Relata {
      * H2 URL gets {@code DB_CLOSE_DELAY=-1} (the database lives until {@link #close()}) and
      * {@code LAZY_QUERY_EXECUTION=TRUE} (results stream instead of being materialised).
      *
+     * <p>The URL may carry Relata's timeouts as query parameters, which Relata removes before the driver sees the URL:
+     * {@code statementTimeout}, {@code connectTimeout} and {@code acquireTimeout} (see {@link Builder}), each a
+     * duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT5S}, or {@code 0} for
+     * none: {@code r2dbc:postgresql://app@db:5432/shop?statementTimeout=5s&acquireTimeout=2s}.
+     *
      * @param url the R2DBC URL
      * @return a connected instance; no connection is opened until the first operation
-     * @throws IllegalArgumentException when no driver accepts the URL or the database has no dialect
+     * @throws IllegalArgumentException when no driver accepts the URL, the database has no dialect, or a timeout
+     *         parameter is not a valid duration
      */
     public static Relata connect(String url) {
-        Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url))).build();
+        return builder(url).build();
     }
 
     /**
@@ -96,15 +115,21 @@ public final class Relata {
     }
 
     /**
-     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes.
+     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes; timeouts
+     * in the URL become the builder's, and the builder's setters override them.
      *
      * @param url the R2DBC URL
      * @return a builder
-     * @throws IllegalArgumentException when no driver accepts the URL
+     * @throws IllegalArgumentException when no driver accepts the URL or a timeout parameter is not a valid duration
      */
     public static Builder builder(String url) {
         Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url)));
+        UrlTimeouts timeouts = UrlTimeouts.parse(url);
+        Builder builder = builder(ConnectionFactories.get(Urls.tune(timeouts.url())));
+        timeouts.statement().ifPresent(builder::statementTimeout);
+        timeouts.connect().ifPresent(builder::connectTimeout);
+        timeouts.acquire().ifPresent(builder::acquireTimeout);
+        return builder;
     }
 
     /**
@@ -220,6 +245,12 @@ public final class Relata {
 
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
+        private Duration statementTimeout = Duration.ZERO;
+
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
         }
@@ -298,6 +329,57 @@ public final class Relata {
         }
 
         /**
+         * Sets the statement timeout (default none): a statement still running after it is stopped on the server and
+         * signals an {@link io.r2dbc.spi.R2dbcTimeoutException} naming its SQL; the connection stays usable. It
+         * bounds each statement as a whole, a streamed query included (its rows must all have been read in time), so
+         * leave it off, or long, for streams read by slow consumers.
+         *
+         * <p>The database enforces it where it can: on connections Relata's pools open, through the session setting
+         * PostgreSQL ({@code statement_timeout}), MariaDB ({@code max_statement_time}) and H2
+         * ({@code QUERY_TIMEOUT}) offer; on a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)},
+         * through {@code SET LOCAL statement_timeout} in PostgreSQL transactions, and otherwise by Relata, which then
+         * cancels the statement when the time is up and stops it on the server.
+         *
+         * @param timeout the timeout, a whole number of milliseconds up to {@link Integer#MAX_VALUE};
+         *        {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = UrlTimeouts.check("statementTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
+         * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
+         * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = UrlTimeouts.check("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets how long an operation waits for a pooled connection when all are in use (default
+         * {@link #DEFAULT_ACQUIRE_TIMEOUT}); it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException} and sends
+         * nothing.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} to wait for
+         *        ever
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = UrlTimeouts.check("acquireTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
          *
          * @return the instance
@@ -308,15 +390,32 @@ public final class Relata {
             if (this.factory instanceof ConnectionPool pool) {
                 // The caller's pool serves preload queries too: size it for one connection per streaming owner
                 // query plus its preloads in flight.
+                int size = pool.getMetrics().map(m -> m.getMaxAllocatedSize()).orElse(this.maxConnections);
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, pool.unwrap(), false, size);
                 return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency), List.of());
+                        this.preloadConcurrency, supervisor), List.of());
             }
-            ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata").initialSize(0).maxSize(this.maxConnections).build());
-            ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
+            Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout, this.acquireTimeout,
+                    this.factory, true, this.maxConnections);
+            ConnectionPool main = pool("relata", this.maxConnections, supervisor);
+            ConnectionPool preloads = pool("relata-preload", Math.max(2, this.maxConnections / 2), supervisor);
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency), List.of(main, preloads));
+                    this.preloadConcurrency, supervisor), List.of(main, preloads));
+        }
+
+        /**
+         * One of Relata's pools. {@code acquireRetry(0)}: the session retries a borrow only when the pool handed out
+         * a dead connection, where r2dbc-pool would retry any failure once (a refused connection twice).
+         */
+        private ConnectionPool pool(String name, int size, Supervisor supervisor) {
+            ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(this.factory)
+                    .name(name).initialSize(0).maxSize(size).acquireRetry(0)
+                    .postAllocate(supervisor.postAllocate());
+            if (!this.connectTimeout.isZero()) {
+                config.maxCreateConnectionTime(this.connectTimeout);
+            }
+            return new ConnectionPool(config.build());
         }
     }
 }

@@ -70,4 +70,12 @@ class PostgresIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Timeouts extends TimeoutTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }
