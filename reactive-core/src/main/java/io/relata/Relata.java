@@ -206,6 +206,16 @@ public final class Relata {
         return this.session.dialect();
     }
 
+    /** The pools this instance created, for tests that check none of their connections leaked. */
+    List<ConnectionPool> ownedPools() {
+        return this.ownedPools;
+    }
+
+    /** Connections borrowed and not yet given back, for the same tests. */
+    int borrowedConnections() {
+        return this.session.borrowedConnections();
+    }
+
     /**
      * Closes the connection pools this instance created, after waiting up to five seconds for borrowed connections
      * to come back. A transaction's instance, or one built on the caller's {@link ConnectionPool}, closes nothing.
@@ -409,9 +419,9 @@ public final class Relata {
          * a dead connection, where r2dbc-pool would retry any failure once (a refused connection twice).
          */
         private ConnectionPool pool(String name, int size, Supervisor supervisor) {
-            ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(this.factory)
-                    .name(name).initialSize(0).maxSize(size).acquireRetry(0)
-                    .postAllocate(supervisor.postAllocate());
+            ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration
+                    .builder(supervisor.preparing(this.factory))
+                    .name(name).initialSize(0).maxSize(size).acquireRetry(0);
             if (!this.connectTimeout.isZero()) {
                 config.maxCreateConnectionTime(this.connectTimeout);
             }

@@ -78,4 +78,12 @@ class H2IntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Faults extends FaultTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

@@ -78,4 +78,12 @@ class MariaDbIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Faults extends FaultTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

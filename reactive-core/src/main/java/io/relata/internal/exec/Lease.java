@@ -31,7 +31,7 @@ public final class Lease {
     }
 
     /**
-     * The driver's own connection under r2dbc-pool's wrapper: what the pool hands to {@code postAllocate}, and what
+     * The driver's own connection under r2dbc-pool's wrapper: what Relata prepared when it was opened, and what
      * identifies the server session across borrows.
      */
     static Connection physical(Connection connection) {

@@ -166,12 +166,16 @@ public final class Session {
         if (this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
+        // The commit is part of the work, not of its cleanup: Reactor wraps a failed completion cleanup in a
+        // RuntimeException ("Async resource cleanup failed after onComplete"), and a failed commit must reach the
+        // subscriber as the driver's R2dbcException (seen when the fault tests restarted PostgreSQL mid-commit).
         return offload(Flux.usingWhen(borrow(),
                 lease -> this.supervisor.prepare(lease).then(this.supervisor.begin(lease))
                         .thenMany(Flux.defer(() -> work.apply(new Session(this.dialect, null, null, lease,
                                 this.supervisor, this.onStatement, this.preloadBatchSize, this.preloadConcurrency,
-                                this.borrowed)))),
-                lease -> counted(this.supervisor.commitAndRelease(lease)),
+                                this.borrowed))))
+                        .concatWith(Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty())),
+                lease -> giveBack(lease),
                 (lease, error) -> counted(this.supervisor.rollbackAndRelease(lease)),
                 lease -> counted(this.supervisor.rollbackAndRelease(lease))));
     }

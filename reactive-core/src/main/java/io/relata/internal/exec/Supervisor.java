@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -34,6 +32,8 @@ import reactor.util.retry.Retry;
  * closed instead of returned, so no later user can meet a late cancel or a statement still running.
  */
 public final class Supervisor {
+
+    private static final System.Logger LOG = System.getLogger(Supervisor.class.getName());
 
     /**
      * How long an abandoned statement may take to end by itself. A cancelled stream drains its last fetch on
@@ -87,18 +87,19 @@ public final class Supervisor {
     }
 
     /**
-     * What Relata's own pools run on each new connection ({@code postAllocate}): the session's statement timeout
-     * and reading its server-side id.
+     * The factory Relata's own pools open connections with: each new connection gets the session's statement timeout
+     * and has its server-side id read, once.
      *
-     * @return the setup of one connection
+     * @param factory the driver's connection factory
+     * @return the factory to pool
      */
-    public Function<Connection, Publisher<Void>> postAllocate() {
-        return connection -> offload(Mono.defer(() -> {
+    public ConnectionFactory preparing(ConnectionFactory factory) {
+        return new PreparedConnections(factory, connection -> offload(Mono.defer(() -> {
             String timeout = this.sessionTimeout;
             Mono<Void> setTimeout = timeout == null ? Mono.empty()
                     : Flux.from(connection.createStatement(timeout).execute()).flatMap(Result::getRowsUpdated).then();
             return setTimeout.then(this.stopper.readId(connection));
-        }));
+        })));
     }
 
     /**
@@ -225,6 +226,17 @@ public final class Supervisor {
     }
 
     /**
+     * Gives a connection back; never fails. r2dbc-pool drops a connection whose release failed, and an error here
+     * would reach the subscriber wrapped by Reactor, after the work's own outcome.
+     */
+    private static Mono<Void> close(Lease lease) {
+        return Mono.from(lease.connection().close()).onErrorResume(error -> {
+            LOG.log(System.Logger.Level.DEBUG, "Returning a connection failed: {0}", error.toString());
+            return Mono.empty();
+        });
+    }
+
+    /**
      * Rolls a transaction back and releases its connection; a connection that is closed instead rolls back on the
      * server when it goes.
      */
@@ -232,13 +244,6 @@ public final class Supervisor {
         return settle(lease).flatMap(clean -> clean
                 ? Mono.from(lease.connection().rollbackTransaction()).onErrorResume(e -> Mono.empty()).then(close(lease))
                 : Mono.empty());
-    }
-
-    /** Commits a transaction and releases its connection; a failed commit is rolled back and signalled. */
-    Mono<Void> commitAndRelease(Lease lease) {
-        return Mono.from(lease.connection().commitTransaction()).materialize().flatMap(signal -> signal.isOnError()
-                ? rollbackAndRelease(lease).then(Mono.error(signal.getThrowable()))
-                : release(lease));
     }
 
     /** @return whether the connection may go back to the pool; {@code false} when it has been closed */
@@ -272,10 +277,6 @@ public final class Supervisor {
                 : Mono.from(physical.close()).onErrorResume(e -> Mono.empty());
         return closeDriver.then(Mono.from(lease.connection().close()).onErrorResume(e -> Mono.empty()))
                 .thenReturn(false);
-    }
-
-    private static Mono<Void> close(Lease lease) {
-        return Mono.from(lease.connection().close());
     }
 
     /**
