@@ -115,7 +115,8 @@ public final class Supervisor {
         Mono<Connection> borrow = Mono.<Connection>from(pool.create())
                 .onErrorMap(TimeoutException.class, e -> new R2dbcTimeoutException(
                         "Could not connect to the database within " + this.connectTimeout + " (connectTimeout)", e))
-                .retryWhen(Retry.max(this.deadConnectionRetries).filter(Supervisor::deadConnection));
+                .retryWhen(Retry.max(this.deadConnectionRetries).filter(Supervisor::deadConnection)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
         if (this.acquireTimeout.isZero()) {
             return borrow;
         }
