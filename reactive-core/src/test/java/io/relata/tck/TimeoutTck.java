@@ -5,21 +5,28 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.relata.Relata;
 import io.relata.Repository;
 import io.relata.testing.ServerControl;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
@@ -163,6 +170,48 @@ public abstract class TimeoutTck extends DatabaseTestSupport {
             holder.dispose();
         }
         assertThat(count(r).block(BOUND)).isZero();
+    }
+
+    @Test
+    void eachConnectionIsPreparedOnceAndNotOnEveryBorrow() {
+        AtomicInteger sent = new AtomicInteger();
+        ConnectionFactory real = this.fresh.connectionFactory();
+        ConnectionFactory counting = new ConnectionFactory() {
+            @Override
+            public Publisher<? extends Connection> create() {
+                return Mono.from(real.create()).map(c -> countingStatements(c, sent));
+            }
+
+            @Override
+            public ConnectionFactoryMetadata getMetadata() {
+                return real.getMetadata();
+            }
+        };
+        Relata r = Relata.builder(counting).statementTimeout(Duration.ofSeconds(30)).maxConnections(1)
+                .onStatement(this.statements::add).build();
+        this.opened.add(r);
+        this.statements.clear();
+        for (int i = 0; i < 20; i++) {
+            assertThat(count(r).block(BOUND)).isZero();
+        }
+        assertThat(this.statements).hasSize(20);
+        // The one connection's setup (its statement timeout, reading its id), then nothing but the 20 queries.
+        assertThat(sent.get()).isEqualTo(22);
+    }
+
+    private static Connection countingStatements(Connection connection, AtomicInteger sent) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("createStatement")) {
+                        sent.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    }
+                    catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
