@@ -86,4 +86,12 @@ class H2IntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Load extends LoadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

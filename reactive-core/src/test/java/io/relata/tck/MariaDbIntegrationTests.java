@@ -86,4 +86,12 @@ class MariaDbIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Load extends LoadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

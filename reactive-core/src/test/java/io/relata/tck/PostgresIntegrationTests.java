@@ -86,4 +86,12 @@ class PostgresIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Load extends LoadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }
