@@ -94,4 +94,12 @@ class H2IntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class ModelBased extends ModelTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }
