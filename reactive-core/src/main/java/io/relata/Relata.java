@@ -1,7 +1,6 @@
 package io.relata;
 
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
@@ -408,24 +407,11 @@ public final class Relata {
             }
             Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout, this.acquireTimeout,
                     this.factory, true, this.maxConnections);
-            ConnectionPool main = pool("relata", this.maxConnections, supervisor);
-            ConnectionPool preloads = pool("relata-preload", Math.max(2, this.maxConnections / 2), supervisor);
+            ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+            ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                    Math.max(2, this.maxConnections / 2));
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
                     this.preloadConcurrency, supervisor), List.of(main, preloads));
-        }
-
-        /**
-         * One of Relata's pools. {@code acquireRetry(0)}: the session retries a borrow only when the pool handed out
-         * a dead connection, where r2dbc-pool would retry any failure once (a refused connection twice).
-         */
-        private ConnectionPool pool(String name, int size, Supervisor supervisor) {
-            ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration
-                    .builder(supervisor.preparing(this.factory))
-                    .name(name).initialSize(0).maxSize(size).acquireRetry(0);
-            if (!this.connectTimeout.isZero()) {
-                config.maxCreateConnectionTime(this.connectTimeout);
-            }
-            return new ConnectionPool(config.build());
         }
     }
 }

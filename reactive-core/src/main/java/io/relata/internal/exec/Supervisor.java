@@ -1,5 +1,7 @@
 package io.relata.internal.exec;
 
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcException;
@@ -25,11 +27,12 @@ import reactor.util.retry.Retry;
  *
  * <p>An abandoned statement (issue 9: "on MariaDB a cancelled or timed-out query keeps running on the server and
  * the next query on that pooled connection waits for it"; PostgreSQL and H2 behave the same, measured with a
- * 3-second statement cancelled after 300 ms) is never handed on with its connection. The connection is pinged: the
- * ping queues behind the statement on all three databases, so its answer within {@link #CANCEL_GRACE} means the
- * statement has ended (a stream's last rows drained, typically) and the connection goes back to the pool. Otherwise
- * the statement is stopped on the server from a second connection ({@link StatementStopper}) and the connection is
- * closed instead of returned, so no later user can meet a late cancel or a statement still running.
+ * 3-second statement cancelled after 300 ms) is never handed on with its connection. The connection is pinged: on
+ * PostgreSQL and MariaDB the ping queues behind the statement, so its answer within {@link #CANCEL_GRACE} means the
+ * statement has ended (a stream's last rows drained, typically) and the connection goes back to the pool. Otherwise,
+ * and always on H2 (whose sessions run statements side by side, so a ping proves nothing), the statement is stopped
+ * on the server from a second connection ({@link StatementStopper}) and the connection is closed instead of
+ * returned, so no later user can meet a late cancel or a statement still running.
  */
 public final class Supervisor {
 
@@ -93,13 +96,33 @@ public final class Supervisor {
      * @param factory the driver's connection factory
      * @return the factory to pool
      */
-    public ConnectionFactory preparing(ConnectionFactory factory) {
+    ConnectionFactory preparing(ConnectionFactory factory) {
         return new PreparedConnections(factory, connection -> offload(Mono.defer(() -> {
             String timeout = this.sessionTimeout;
             Mono<Void> setTimeout = timeout == null ? Mono.empty()
                     : Flux.from(connection.createStatement(timeout).execute()).flatMap(Result::getRowsUpdated).then();
             return setTimeout.then(this.stopper.readId(connection));
         })));
+    }
+
+    /**
+     * One of the pools Relata creates: connections prepared once ({@link #preparing(ConnectionFactory)}), opened
+     * within the connect timeout, and {@code acquireRetry(0)}: borrows are retried only when the pool handed out a
+     * dead connection ({@link #acquire(ConnectionFactory)}), where r2dbc-pool would retry any failure once (a
+     * refused connection twice).
+     *
+     * @param factory the driver's connection factory
+     * @param name the pool's name
+     * @param size its greatest number of connections
+     * @return the pool
+     */
+    public ConnectionPool pool(ConnectionFactory factory, String name, int size) {
+        ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(preparing(factory))
+                .name(name).initialSize(0).maxSize(size).acquireRetry(0);
+        if (!this.connectTimeout.isZero()) {
+            config.maxCreateConnectionTime(this.connectTimeout);
+        }
+        return new ConnectionPool(config.build());
     }
 
     /**
@@ -243,7 +266,8 @@ public final class Supervisor {
      */
     Mono<Void> rollbackAndRelease(Lease lease) {
         return settle(lease).flatMap(clean -> clean
-                ? Mono.from(lease.connection().rollbackTransaction()).onErrorResume(e -> Mono.empty()).then(close(lease))
+                ? Mono.from(lease.connection().rollbackTransaction()).onErrorResume(e -> Mono.empty())
+                        .then(close(lease))
                 : Mono.empty());
     }
 
