@@ -145,7 +145,8 @@ final class MariaDbDialect extends AbstractDialect {
     @Override
     public Optional<String> sessionStatementTimeout(Duration timeout) {
         long millis = Timeouts.millis(timeout);
-        return Optional.of("SET SESSION max_statement_time = " + new BigDecimal(millis).movePointLeft(3).toPlainString());
+        String seconds = new BigDecimal(millis).movePointLeft(3).toPlainString();
+        return Optional.of("SET SESSION max_statement_time = " + seconds);
     }
 
     /**

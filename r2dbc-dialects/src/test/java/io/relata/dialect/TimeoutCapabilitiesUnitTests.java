@@ -38,7 +38,8 @@ class TimeoutCapabilitiesUnitTests {
             for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofNanos(1_500_000),
                     Duration.ofMillis(Integer.MAX_VALUE + 1L), Duration.ofSeconds(Long.MAX_VALUE))) {
                 assertThatThrownBy(() -> d.sessionStatementTimeout(bad)).as(d.name() + " " + bad)
-                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole number of milliseconds");
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("whole number of milliseconds");
                 assertThatThrownBy(() -> d.transactionStatementTimeout(bad)).as(d.name() + " " + bad)
                         .isInstanceOf(IllegalArgumentException.class);
             }

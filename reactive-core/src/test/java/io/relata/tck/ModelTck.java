@@ -202,8 +202,9 @@ public abstract class ModelTck extends DatabaseTestSupport {
                     u.toy = toy(existing, "never written");
                 }
             }
-            what.append(String.format(" [company %s, card %s, toy %s]", describe(u.company == null ? null : u.company.id,
-                    u.company != null), describe(u.creditCard == null ? null : u.creditCard.getId(), u.creditCard != null),
+            what.append(String.format(" [company %s, card %s, toy %s]",
+                    describe(u.company == null ? null : u.company.id, u.company != null),
+                    describe(u.creditCard == null ? null : u.creditCard.getId(), u.creditCard != null),
                     describe(u.toy == null ? null : u.toy.id, u.toy != null)));
             batch.add(u);
         }

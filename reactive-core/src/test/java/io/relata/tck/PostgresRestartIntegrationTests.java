@@ -87,7 +87,8 @@ class PostgresRestartIntegrationTests {
     }
 
     private long count(String sql) {
-        try (Connection c = this.server.jdbc(DATABASE); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = this.server.jdbc(DATABASE); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

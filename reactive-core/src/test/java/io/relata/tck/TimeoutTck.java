@@ -75,7 +75,8 @@ public abstract class TimeoutTck extends DatabaseTestSupport {
     }
 
     private void awaitNoLongStatement() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> this.server.longStatementsRunning() == 0);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> this.server.longStatementsRunning() == 0);
     }
 
     @Test

@@ -174,10 +174,14 @@ public final class Session {
                         .thenMany(Flux.defer(() -> work.apply(new Session(this.dialect, null, null, lease,
                                 this.supervisor, this.onStatement, this.preloadBatchSize, this.preloadConcurrency,
                                 this.borrowed))))
-                        .concatWith(Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty())),
+                        .concatWith(commit(lease)),
                 lease -> giveBack(lease),
                 (lease, error) -> counted(this.supervisor.rollbackAndRelease(lease)),
                 lease -> counted(this.supervisor.rollbackAndRelease(lease))));
+    }
+
+    private static <R> Mono<R> commit(Lease lease) {
+        return Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty());
     }
 
     /**
