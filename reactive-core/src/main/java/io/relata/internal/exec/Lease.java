@@ -12,7 +12,7 @@ import io.r2dbc.spi.Wrapped;
  * running the statement, and the next statement on the connection waits for it. It is <em>overdue</em> when its
  * statement timeout, enforced by Relata, expired: then there is no point waiting to see whether it ends soon.
  */
-public final class Lease {
+final class Lease {
 
     private final Connection connection;
 
@@ -43,7 +43,7 @@ public final class Lease {
     }
 
     /** @return the connection statements run on (r2dbc-pool's wrapper when pooled) */
-    public Connection connection() {
+    Connection connection() {
         return this.connection;
     }
 
