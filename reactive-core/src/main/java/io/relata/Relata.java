@@ -1,12 +1,12 @@
 package io.relata;
 
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
 import io.relata.internal.exec.Hooks;
 import io.relata.internal.exec.Session;
+import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
@@ -61,6 +61,19 @@ public final class Relata {
      */
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
 
+    /**
+     * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
+     * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
+     * connections and never answers fails requests within seconds rather than hanging them.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The default acquire timeout: how long an operation waits for a pooled connection when all are in use (the
+     * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
+     */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -81,13 +94,18 @@ public final class Relata {
      * H2 URL gets {@code DB_CLOSE_DELAY=-1} (the database lives until {@link #close()}) and
      * {@code LAZY_QUERY_EXECUTION=TRUE} (results stream instead of being materialised).
      *
+     * <p>The URL may carry Relata's timeouts as query parameters, which Relata removes before the driver sees the URL:
+     * {@code statementTimeout}, {@code connectTimeout} and {@code acquireTimeout} (see {@link Builder}), each a
+     * duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT5S}, or {@code 0} for
+     * none: {@code r2dbc:postgresql://app@db:5432/shop?statementTimeout=5s&acquireTimeout=2s}.
+     *
      * @param url the R2DBC URL
      * @return a connected instance; no connection is opened until the first operation
-     * @throws IllegalArgumentException when no driver accepts the URL or the database has no dialect
+     * @throws IllegalArgumentException when no driver accepts the URL, the database has no dialect, or a timeout
+     *         parameter is not a valid duration
      */
     public static Relata connect(String url) {
-        Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url))).build();
+        return builder(url).build();
     }
 
     /**
@@ -102,15 +120,21 @@ public final class Relata {
     }
 
     /**
-     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes.
+     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes; timeouts
+     * in the URL become the builder's, and the builder's setters override them.
      *
      * @param url the R2DBC URL
      * @return a builder
-     * @throws IllegalArgumentException when no driver accepts the URL
+     * @throws IllegalArgumentException when no driver accepts the URL or a timeout parameter is not a valid duration
      */
     public static Builder builder(String url) {
         Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url)));
+        UrlTimeouts timeouts = UrlTimeouts.parse(url);
+        Builder builder = builder(ConnectionFactories.get(Urls.tune(timeouts.url())));
+        timeouts.statement().ifPresent(builder::statementTimeout);
+        timeouts.connect().ifPresent(builder::connectTimeout);
+        timeouts.acquire().ifPresent(builder::acquireTimeout);
+        return builder;
     }
 
     /**
@@ -195,6 +219,16 @@ public final class Relata {
         return this.session.dialect();
     }
 
+    /** The pools this instance created, for tests that check none of their connections leaked. */
+    List<ConnectionPool> ownedPools() {
+        return this.ownedPools;
+    }
+
+    /** Connections borrowed and not yet given back, for the same tests. */
+    int borrowedConnections() {
+        return this.session.borrowedConnections();
+    }
+
     /**
      * Closes the connection pools this instance created, after waiting up to five seconds for borrowed connections
      * to come back. A transaction's instance, or one built on the caller's {@link ConnectionPool}, closes nothing.
@@ -239,6 +273,12 @@ public final class Relata {
         private @Nullable TransactionBinding transactionBinding;
 
         private @Nullable OperationObserver observer;
+
+        private Duration statementTimeout = Duration.ZERO;
+
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
 
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
@@ -318,15 +358,37 @@ public final class Relata {
         }
 
         /**
-         * Sets where preload queries of streams outside a transaction borrow connections, instead of a second pool
-         * Relata creates (or the factory's own pool). Pass a pool separate from the main one: a stream holds its
-         * owners' connection while its preloads run, so sharing could leave every stream waiting. Not closed by Relata.
+         * Sets where preload queries of streams outside a transaction borrow connections when the factory is already
+         * pooled, instead of that pool. Pass a pool separate from it: a stream holds its owners' connection while its
+         * preloads run, so sharing could leave every stream waiting. Not closed by Relata.
          *
          * @param preloadFactory a pooled connection factory, separate from the main pool
          * @return this builder
          */
         public Builder preloadConnectionFactory(ConnectionFactory preloadFactory) {
             this.preloadFactory = Objects.requireNonNull(preloadFactory, "preloadFactory must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the statement timeout (default none): a statement still running after it is stopped on the server and
+         * signals an {@link io.r2dbc.spi.R2dbcTimeoutException} naming its SQL; the connection stays usable. It
+         * bounds each statement as a whole, a streamed query included (its rows must all have been read in time), so
+         * leave it off, or long, for streams read by slow consumers.
+         *
+         * <p>The database enforces it where it can: on connections Relata's pools open, through the session setting
+         * PostgreSQL ({@code statement_timeout}), MariaDB ({@code max_statement_time}) and H2
+         * ({@code QUERY_TIMEOUT}) offer; on a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)},
+         * through {@code SET LOCAL statement_timeout} in PostgreSQL transactions, and otherwise by Relata, which then
+         * cancels the statement when the time is up and stops it on the server.
+         *
+         * @param timeout the timeout, a whole number of milliseconds up to {@link Integer#MAX_VALUE};
+         *        {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = UrlTimeouts.check("statementTimeout", timeout);
             return this;
         }
 
@@ -345,6 +407,20 @@ public final class Relata {
         }
 
         /**
+         * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
+         * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
+         * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = UrlTimeouts.check("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Sets an observer that wraps the publisher of every operation (queries, counts, each preload batch, saves,
          * updates, deletes, association-mode calls, {@code exec}, {@code migrate}) for metrics or tracing.
          *
@@ -357,33 +433,55 @@ public final class Relata {
         }
 
         /**
+         * Sets how long an operation waits for a pooled connection when all are in use (default
+         * {@link #DEFAULT_ACQUIRE_TIMEOUT}); it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException} and sends
+         * nothing.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} to wait for
+         *        ever
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = UrlTimeouts.check("acquireTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Builds the instance, pooling the factory unless it already is pooled: an r2dbc-pool
-         * {@link ConnectionPool}, or a factory that wraps one (r2dbc {@link Wrapped}, such as Spring's
-         * {@code TransactionAwareConnectionFactoryProxy}), which is then used as it is.
+         * {@link ConnectionPool}, or a factory that wraps one (r2dbc {@code Wrapped}, such as Spring's
+         * {@code TransactionAwareConnectionFactoryProxy} or an r2dbc-proxy factory), which is then used as it is.
          *
          * @return the instance
          * @throws IllegalArgumentException when no dialect was set and none knows the database
+         * @throws IllegalStateException when a preload connection factory was set but the factory is not pooled
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
             Hooks hooks = new Hooks(this.transactionBinding, this.observer);
-            ConnectionFactory preloadFactory = this.preloadFactory;
-            if (Pools.isPooled(this.factory)) {
+            ConnectionPool given = Pools.find(this.factory);
+            if (given != null) {
                 // Without a preload factory the caller's pool serves preload queries too: size it for one connection
                 // per streaming owner query plus its preloads in flight.
-                return new Relata(Session.pooled(d, this.factory, preloadFactory != null ? preloadFactory : this.factory,
-                        this.onStatement, this.preloadBatchSize, this.preloadConcurrency).withHooks(hooks), List.of());
+                int size = given.getMetrics().map(m -> m.getMaxAllocatedSize()).orElse(this.maxConnections);
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, given.unwrap(), false, size);
+                ConnectionFactory preloads = this.preloadFactory != null ? this.preloadFactory : this.factory;
+                return new Relata(Session.pooled(d, this.factory, preloads, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor).withHooks(hooks), List.of());
             }
-            ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata").initialSize(0).maxSize(this.maxConnections).build());
-            if (preloadFactory != null) {
-                return new Relata(Session.pooled(d, main, preloadFactory, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency).withHooks(hooks), List.of(main));
+            if (this.preloadFactory != null) {
+                // Relata's own pools get session settings (the statement timeout) that a foreign preload pool lacks.
+                throw new IllegalStateException("preloadConnectionFactory needs a pooled factory (a ConnectionPool, "
+                        + "or one wrapping it); over " + this.factory + " Relata creates both its pools itself");
             }
-            ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
+            Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout, this.acquireTimeout,
+                    this.factory, true, this.maxConnections);
+            ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+            ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                    Math.max(2, this.maxConnections / 2));
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency).withHooks(hooks), List.of(main, preloads));
+                    this.preloadConcurrency, supervisor).withHooks(hooks), List.of(main, preloads));
         }
 
     }

@@ -37,7 +37,9 @@ public final class Session {
 
     private final @Nullable ConnectionFactory preloadFactory;
 
-    private final @Nullable Connection connection;
+    private final @Nullable Lease lease;
+
+    private final Supervisor supervisor;
 
     private final Consumer<String> onStatement;
 
@@ -54,14 +56,15 @@ public final class Session {
     private final Hooks hooks;
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
-            @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            AtomicInteger borrowed, Hooks hooks) {
+            @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
+            int preloadConcurrency, AtomicInteger borrowed, Hooks hooks) {
         this.borrowed = borrowed;
         this.hooks = hooks;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
-        this.connection = connection;
+        this.lease = lease;
+        this.supervisor = supervisor;
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
@@ -80,12 +83,13 @@ public final class Session {
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
+     * @param supervisor the timeouts, and what happens to connections whose statements were abandoned
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
-        return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                new AtomicInteger(), Hooks.NONE);
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor) {
+        return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
+                preloadConcurrency, new AtomicInteger(), Hooks.NONE);
     }
 
     /**
@@ -95,8 +99,9 @@ public final class Session {
      * @return a session sharing this one's pools
      */
     public Session withHooks(Hooks hooks) {
-        return new Session(this.dialect, this.factory, this.preloadFactory, this.connection, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, Objects.requireNonNull(hooks));
+        return new Session(this.dialect, this.factory, this.preloadFactory, this.lease, this.supervisor,
+                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed,
+                Objects.requireNonNull(hooks));
     }
 
     /**
@@ -111,21 +116,30 @@ public final class Session {
      * @return the work's elements
      */
     public <R> Flux<R> resolved(Function<Session, ? extends Publisher<R>> work) {
-        if (this.connection != null) {
+        if (this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
         Session outside = this.hooks.transactions() == null ? this : withHooks(this.hooks.resolved());
         return this.hooks.resolve(outside, this::joined, work);
     }
 
-    /** A session on the connection of a transaction someone else manages: Relata's own transaction, or the caller's. */
+    /**
+     * A session on the connection of the caller's own transaction. Its lease claims no server-side statement timeout
+     * (Relata did not prepare that connection, so it enforces a timeout itself), and nothing ever releases it: the
+     * connection's owner ends the transaction and returns the connection.
+     */
     private Session joined(Connection c) {
-        return new Session(this.dialect, null, null, c, this.onStatement, this.preloadBatchSize,
+        return joined(new Lease(c, false));
+    }
+
+    /** A session on the connection of a transaction: Relata's own, or the caller's. */
+    private Session joined(Lease lease) {
+        return new Session(this.dialect, null, null, lease, this.supervisor, this.onStatement, this.preloadBatchSize,
                 this.preloadConcurrency, this.borrowed, this.hooks.resolved());
     }
 
     private boolean bindable() {
-        return this.connection == null && this.hooks.transactions() != null;
+        return this.lease == null && this.hooks.transactions() != null;
     }
 
     /** @return the framework's hooks */
@@ -191,11 +205,11 @@ public final class Session {
      * @return the session for preload queries
      */
     public Session forPreloads() {
-        if (this.connection != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
+        if (this.lease != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
             return this;
         }
-        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.hooks);
+        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.supervisor,
+                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.hooks);
     }
 
     /** @return the dialect */
@@ -210,12 +224,12 @@ public final class Session {
 
     /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
     public int preloadConcurrency() {
-        return this.connection != null ? 1 : this.preloadConcurrency;
+        return this.lease != null ? 1 : this.preloadConcurrency;
     }
 
     /** @return whether this session runs on one transaction's connection */
     public boolean inTransaction() {
-        return this.connection != null;
+        return this.lease != null;
     }
 
     /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
@@ -229,46 +243,57 @@ public final class Session {
 
     /**
      * Runs work on a connection: the transaction's, or one borrowed from the pool and returned when the work
-     * terminates or is cancelled.
-     *
-     * @param work the work
-     * @param <R> the element type
-     * @return the work's elements
+     * terminates or is cancelled (closed instead when one of its statements may still be running on the server).
      */
-    public <R> Flux<R> withConnection(Function<Connection, ? extends Publisher<R>> work) {
-        Connection c = this.connection;
-        if (c != null) {
-            return Flux.defer(() -> work.apply(c));
+    private <R> Flux<R> withConnection(Function<Lease, ? extends Publisher<R>> work) {
+        Lease l = this.lease;
+        if (l != null) {
+            return Flux.defer(() -> work.apply(l));
         }
         if (bindable()) {
             return resolved(s -> s.withConnection(work));
         }
-        return offload(Flux.usingWhen(borrow(), work, this::giveBack));
+        return offload(Flux.usingWhen(borrow(),
+                lease -> this.supervisor.prepare(lease).thenMany(Flux.defer(() -> work.apply(lease))),
+                this::giveBack,
+                (lease, error) -> giveBack(lease),
+                this::giveBack));
     }
 
     /**
      * Runs work in a transaction on one connection: commits when it completes, rolls back when it fails or is
      * cancelled. Inside a transaction already (Relata's, or the caller's through the binding), the work joins it.
      *
+     * <p>One {@code usingWhen} holds both the connection and the transaction, so that each outcome ends them in
+     * order: after a cancel, the abandoned statement is dealt with first, then the rollback runs, then the
+     * connection goes back (two nested scopes would release the connection while the rollback still runs).
+     *
      * @param work the work, given a session bound to the transaction
      * @param <R> the element type
      * @return the work's elements
      */
     public <R> Flux<R> transaction(Function<Session, ? extends Publisher<R>> work) {
-        if (this.connection != null) {
+        if (this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
         if (bindable()) {
             // In the caller's transaction: join it, as inside our own.
             return resolved(s -> s.transaction(work));
         }
+        // The commit is part of the work, not of its cleanup: Reactor wraps a failed completion cleanup in a
+        // RuntimeException ("Async resource cleanup failed after onComplete"), and a failed commit must reach the
+        // subscriber as the driver's R2dbcException (seen when the fault tests restarted PostgreSQL mid-commit).
         return offload(Flux.usingWhen(borrow(),
-                connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(joined(c)),
-                        Connection::commitTransaction,
-                        (c, error) -> c.rollbackTransaction(),
-                        Connection::rollbackTransaction),
-                this::giveBack));
+                lease -> this.supervisor.prepare(lease).then(this.supervisor.begin(lease))
+                        .thenMany(Flux.defer(() -> work.apply(joined(lease))))
+                        .concatWith(commit(lease)),
+                lease -> giveBack(lease),
+                (lease, error) -> counted(this.supervisor.rollbackAndRelease(lease)),
+                lease -> counted(this.supervisor.rollbackAndRelease(lease))));
+    }
+
+    private static <R> Mono<R> commit(Lease lease) {
+        return Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty());
     }
 
     /**
@@ -283,13 +308,20 @@ public final class Session {
         return this.borrowed.get();
     }
 
-    private Mono<Connection> borrow() {
+    private Mono<Lease> borrow() {
         ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return Mono.<Connection>from(f.create()).doOnNext(c -> this.borrowed.incrementAndGet());
+        return this.supervisor.acquire(f).map(c -> {
+            this.borrowed.incrementAndGet();
+            return this.supervisor.lease(c);
+        });
     }
 
-    private Mono<Void> giveBack(Connection connection) {
-        return Mono.from(connection.close()).doFinally(signal -> this.borrowed.decrementAndGet());
+    private Mono<Void> giveBack(Lease lease) {
+        return counted(this.supervisor.release(lease));
+    }
+
+    private Mono<Void> counted(Mono<Void> release) {
+        return release.doFinally(signal -> this.borrowed.decrementAndGet());
     }
 
     /**
@@ -301,20 +333,12 @@ public final class Session {
      * @return the mapped rows
      */
     public <R> Flux<R> select(Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return withConnection(c -> select(c, sql, mapper));
+        return withConnection(lease -> select(lease, sql, mapper));
     }
 
-    /**
-     * Runs a query on a given connection and maps its rows.
-     *
-     * @param connection the connection
-     * @param sql the statement
-     * @param mapper maps one row
-     * @param <R> the element type
-     * @return the mapped rows
-     */
-    public <R> Flux<R> select(Connection connection, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return offload(execute(connection, sql, null, this.fetchSize).concatMap(result -> result.map(mapper)));
+    private <R> Flux<R> select(Lease lease, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
+        return offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, this.fetchSize).concatMap(result -> result.map(mapper))));
     }
 
     /**
@@ -324,11 +348,12 @@ public final class Session {
      * @return the number of rows changed
      */
     public Mono<Long> update(Sql sql) {
-        return withConnection(c -> update(c, sql)).reduce(0L, Long::sum);
+        return withConnection(lease -> update(lease, sql)).reduce(0L, Long::sum);
     }
 
-    private Flux<Long> update(Connection connection, Sql sql) {
-        return offload(execute(connection, sql, null, 0).concatMap(Result::getRowsUpdated));
+    private Flux<Long> update(Lease lease, Sql sql) {
+        return offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, 0).concatMap(Result::getRowsUpdated)));
     }
 
     /**
@@ -341,7 +366,8 @@ public final class Session {
         if (statements.isEmpty()) {
             return Mono.just(0L);
         }
-        return withConnection(c -> Flux.fromIterable(statements).concatMap(sql -> update(c, sql))).reduce(0L, Long::sum);
+        return withConnection(lease -> Flux.fromIterable(statements).concatMap(sql -> update(lease, sql)))
+                .reduce(0L, Long::sum);
     }
 
     /**
@@ -352,8 +378,9 @@ public final class Session {
      * @return the generated keys
      */
     public Flux<Object> insert(Sql sql, String keyColumn) {
-        return withConnection(c -> offload(execute(c, sql, keyColumn, 0)
-                .concatMap(result -> result.map((row, meta) -> Objects.requireNonNull(row.get(0), "generated key")))));
+        return withConnection(lease -> offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, keyColumn, 0).concatMap(result -> result.map((row, meta) ->
+                        Objects.requireNonNull(row.get(0), "generated key"))))));
     }
 
     private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {
