@@ -5,14 +5,20 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
+import io.relata.internal.exec.Binder;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
 import io.relata.internal.repo.DefaultRepository;
+import io.relata.internal.schema.Catalog;
+import io.relata.internal.schema.SchemaValidator;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -118,9 +124,13 @@ public final class Relata {
     }
 
     /**
-     * Creates or updates the tables of entities: tables (referenced ones first), missing columns, indexes,
-     * unique indexes and foreign-key constraints (added after every table exists). Idempotent: running it again
-     * changes nothing.
+     * Creates or updates the tables of entities, additively: it reads the existing schema first, then creates the
+     * missing tables (referenced ones first), adds missing columns, creates missing indexes and unique indexes, an
+     * index on every foreign-key column it manages ({@code idx_<table>_<column>}) unless an index already starts with
+     * that column, and the missing foreign-key constraints (after every table exists). It never drops or alters what
+     * is there, does not add a constraint that exists under another name, and does not attempt one the column types
+     * cannot carry (it logs a warning naming the table, columns and types instead). Idempotent: running it again
+     * sends no DDL.
      *
      * @param entities the entity classes
      * @return completes when the schema matches; an error signal for a database error
@@ -129,6 +139,30 @@ public final class Relata {
     public Mono<Void> migrate(Class<?>... entities) {
         Objects.requireNonNull(entities, "entities must not be null");
         return new Migrator(this.session).migrate(entities);
+    }
+
+    /**
+     * Checks entities against the live schema without changing it: missing tables and columns, columns whose type
+     * cannot hold their field's values, foreign-key columns no index starts with (every preload batch would scan the
+     * table), and foreign keys whose column types no constraint can join. Every problem is reported at once, each
+     * naming the entity, field, table and column; use it in CI or at start-up. It reads the catalog afresh, so it also
+     * picks up changes made to the tables outside Relata.
+     *
+     * @param entities the entity classes
+     * @return the report (emitted once, never empty); an error signal for a database error
+     * @throws MappingException synchronously, when an entity or relationship cannot be mapped
+     * @throws NullPointerException when {@code entities} is {@code null}
+     */
+    public Mono<SchemaReport> validate(Class<?>... entities) {
+        Objects.requireNonNull(entities, "entities must not be null");
+        List<EntityMeta<?>> metas = new ArrayList<>();
+        for (Class<?> type : entities) {
+            metas.add(Metadata.resolved(Objects.requireNonNull(type, "entities must not contain null")));
+        }
+        SchemaValidator validator = new SchemaValidator(this.session.dialect(), this.session.catalog(),
+                this.session.binder().conversions());
+        return this.session.refreshCatalog(SchemaValidator.tables(metas)).then(Mono.fromCallable(() ->
+                validator.check(metas)));
     }
 
     /**
@@ -220,6 +254,8 @@ public final class Relata {
 
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
+        private ZoneId zone = ZoneOffset.UTC;
+
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
         }
@@ -298,6 +334,23 @@ public final class Relata {
         }
 
         /**
+         * Sets the time zone values of {@code timestamp without time zone} columns (MariaDB {@code DATETIME}) are
+         * wall times in, on read and on write, identically on every database and whatever the JVM's zone (default
+         * UTC). An {@code Instant} field on such a column is stored as its wall time in this zone and read back as
+         * the same instant; a {@code LocalDateTime} field on a {@code timestamp with time zone} column is taken as a
+         * wall time in this zone. Set it to the zone another application writing the same tables uses (Rails and
+         * Django default to UTC).
+         *
+         * @param zone the zone
+         * @return this builder
+         * @throws NullPointerException when {@code zone} is {@code null}
+         */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone must not be null");
+            return this;
+        }
+
+        /**
          * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
          *
          * @return the instance
@@ -305,18 +358,19 @@ public final class Relata {
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
+            Binder binder = new Binder(d, this.zone, new Catalog(d));
             if (this.factory instanceof ConnectionPool pool) {
                 // The caller's pool serves preload queries too: size it for one connection per streaming owner
                 // query plus its preloads in flight.
                 return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency), List.of());
+                        this.preloadConcurrency, binder), List.of());
             }
             ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
                     .name("relata").initialSize(0).maxSize(this.maxConnections).build());
             ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
                     .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency), List.of(main, preloads));
+                    this.preloadConcurrency, binder), List.of(main, preloads));
         }
     }
 }

@@ -7,8 +7,9 @@ import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
 import io.relata.dialect.Dialect;
-import io.relata.internal.sql.Bind;
+import io.relata.internal.schema.Catalog;
 import io.relata.internal.sql.Sql;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,10 +51,13 @@ public final class Session {
 
     private final AtomicInteger borrowed;
 
+    private final Binder binder;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            AtomicInteger borrowed) {
+            AtomicInteger borrowed, Binder binder) {
         this.borrowed = borrowed;
+        this.binder = binder;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
@@ -76,12 +80,13 @@ public final class Session {
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
+     * @param binder converts binds in the instance's zone for the live schema
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Binder binder) {
         return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                new AtomicInteger());
+                new AtomicInteger(), binder);
     }
 
     /**
@@ -98,12 +103,55 @@ public final class Session {
             return this;
         }
         return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed);
+                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder);
     }
 
     /** @return the dialect */
     public Dialect dialect() {
         return this.dialect;
+    }
+
+    /** @return the binder: the instance's zone, conversions and live schema */
+    public Binder binder() {
+        return this.binder;
+    }
+
+    /** @return the live schema */
+    public Catalog catalog() {
+        return this.binder.catalog();
+    }
+
+    /**
+     * Reads the tables the catalog has not read yet, on this session's connection (one borrowed for it outside a
+     * transaction); nothing is sent when every table is known.
+     *
+     * @param tables table names as Relata names them
+     * @return completes when they are known
+     */
+    public Mono<Void> loadCatalog(Collection<String> tables) {
+        return Mono.defer(() -> catalog().unread(tables).isEmpty() ? Mono.empty()
+                : withConnection(c -> catalog().load(tables, sql -> rows(c, sql))).then());
+    }
+
+    /**
+     * Reads tables from the catalog again, as {@code migrate} does after changing them.
+     *
+     * @param tables table names as Relata names them
+     * @return completes when they are known
+     */
+    public Mono<Void> refreshCatalog(Collection<String> tables) {
+        return withConnection(c -> catalog().refresh(tables, sql -> rows(c, sql))).then();
+    }
+
+    /** A catalog query's rows, every column read untyped. */
+    private Flux<@Nullable Object[]> rows(Connection connection, Sql sql) {
+        return select(connection, sql, (row, metadata) -> {
+            Object[] values = new Object[metadata.getColumnMetadatas().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.get(i);
+            }
+            return values;
+        });
     }
 
     /** @return owners per preload query */
@@ -161,7 +209,7 @@ public final class Session {
         return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
                         c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed)),
+                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
                         Connection::rollbackTransaction),
@@ -254,21 +302,11 @@ public final class Session {
     }
 
     private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {
-        return Flux.defer(() -> {
+        Flux<Result> send = Flux.defer(() -> {
             Statement statement = connection.createStatement(sql.text());
-            List<Bind> binds = sql.binds();
-            for (int i = 0; i < binds.size(); i++) {
-                Bind bind = binds.get(i);
-                Object value = bind.value();
-                if (value == null) {
-                    statement.bindNull(i, bind.nullType());
-                }
-                else {
-                    statement.bind(i, value);
-                }
-            }
+            this.binder.bind(statement, sql);
             if (generatedKey != null) {
-                statement.returnGeneratedValues(generatedKey);
+                statement.returnGeneratedValues(this.dialect.generatedKeyColumn(generatedKey));
             }
             if (fetchSize > 0) {
                 statement.fetchSize(fetchSize);
@@ -276,5 +314,9 @@ public final class Session {
             this.onStatement.accept(sql.text());
             return Flux.<Result>from(statement.execute());
         });
+        // A value headed to a mapped column is converted for the column's real type: the first statement that binds
+        // one of a table's columns reads that table's catalog first, on the same (idle) connection.
+        List<String> unread = this.binder.unreadTables(sql);
+        return unread.isEmpty() ? send : catalog().load(unread, query -> rows(connection, query)).thenMany(send);
     }
 }

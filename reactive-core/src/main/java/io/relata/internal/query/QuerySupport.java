@@ -249,7 +249,28 @@ public final class QuerySupport<T> implements Query<T> {
     @Override
     public Flux<T> flux() {
         return Flux.defer(() -> {
-            JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
+            JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
+            if (plan.isEmpty() && this.preloads.isEmpty()) {
+                return flux(plan);
+            }
+            // Joins compare key columns by their live types (casting where they differ) and preloads type their key
+            // sets by them: the tables involved are read from the catalog first, once per instance, all together.
+            return this.session.loadCatalog(catalogTables(plan)).thenMany(flux(plan));
+        });
+    }
+
+    private List<String> catalogTables(JoinPlan<T> plan) {
+        List<String> tables = new ArrayList<>(plan.tables());
+        for (PreloadSpec preload : this.preloads) {
+            for (Relationship r : preload.path()) {
+                tables.add(r.target().table());
+            }
+        }
+        return tables;
+    }
+
+    private Flux<T> flux(JoinPlan<T> plan) {
+        return Flux.defer(() -> {
             if (this.preloads.isEmpty()) {
                 return rows(plan);
             }
@@ -273,8 +294,7 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     private BiFunction<Row, RowMetadata, T> reader(JoinPlan<T> plan) {
-        Dialect dialect = this.session.dialect();
-        return (row, metadata) -> plan.read(dialect, row);
+        return plan::read;
     }
 
     private Flux<T> preloadPage(List<T> owners) {
@@ -403,11 +423,11 @@ public final class QuerySupport<T> implements Query<T> {
     @Override
     public Mono<Long> count() {
         return Mono.defer(() -> {
-            JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
-            Sql sql = render(plan, true, -1, 0);
+            JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
             // One row; reduce rather than next() for the reason given in first().
-            return this.session.select(sql, (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue())
-                    .reduce((first, next) -> first);
+            Mono<Long> count = Mono.defer(() -> this.session.select(render(plan, true, -1, 0),
+                    (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue()).reduce((first, next) -> first));
+            return plan.isEmpty() ? count : this.session.loadCatalog(plan.tables()).then(count);
         });
     }
 

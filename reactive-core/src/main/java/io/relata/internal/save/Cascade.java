@@ -217,15 +217,15 @@ public final class Cascade {
         for (int from = 0; from < pairs.size(); from += perStatement) {
             List<Object[]> chunk = pairs.subList(from, Math.min(pairs.size(), from + perStatement));
             SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                    .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ")
+                    .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey()).sql(" WHERE ")
                     .column(target.table(), r.foreignKey().column());
             if (chunk.size() == 1) {
-                sql.sql(" = ").bind(chunk.get(0)[0], r.foreignKey().columnType());
+                sql.sql(" = ").bind(chunk.get(0)[0], r.foreignKey());
             }
             else {
                 sql.sql(" IN (");
                 for (int i = 0; i < chunk.size(); i++) {
-                    sql.sql(i == 0 ? "" : ", ").bind(chunk.get(i)[0], r.foreignKey().columnType());
+                    sql.sql(i == 0 ? "" : ", ").bind(chunk.get(i)[0], r.foreignKey());
                 }
                 sql.sql(")");
             }
@@ -238,12 +238,12 @@ public final class Cascade {
             }
             if (held.size() == 1) {
                 sql.sql(" AND ").column(target.table(), target.id().column()).sql(" <> ")
-                        .bind(held.get(0), target.id().columnType());
+                        .bind(held.get(0), target.id());
             }
             else if (!held.isEmpty()) {
                 sql.sql(" AND ").column(target.table(), target.id().column()).sql(" NOT IN (");
                 for (int i = 0; i < held.size(); i++) {
-                    sql.sql(i == 0 ? "" : ", ").bind(held.get(i), target.id().columnType());
+                    sql.sql(i == 0 ? "" : ", ").bind(held.get(i), target.id());
                 }
                 sql.sql(")");
             }

@@ -1,6 +1,7 @@
 package io.relata.internal.sql;
 
 import io.relata.dialect.Dialect;
+import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Types;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,15 +70,30 @@ public final class SqlBuilder {
     }
 
     /**
-     * Appends a placeholder and binds a value.
+     * Appends a placeholder and binds a value headed to no mapped column; it is converted to {@code type} now
+     * (exactly, or an {@link IllegalArgumentException}) and for the driver when the statement is sent.
      *
      * @param value the Java value, or {@code null}
-     * @param type the Java type the column stores (used to convert and to bind {@code NULL})
+     * @param type the Java type to convert to (and to bind {@code NULL} as)
      * @return this builder
      */
     public SqlBuilder bind(@Nullable Object value, Class<?> type) {
         this.text.append(this.dialect.placeholder(this.binds.size()));
         this.binds.add(toBind(value, type));
+        return this;
+    }
+
+    /**
+     * Appends a placeholder and binds a value headed to a mapped column, converted for the column's real type (from
+     * the live schema) when the statement is sent.
+     *
+     * @param value the field's value, or a key of the column's type, or {@code null}
+     * @param column the column
+     * @return this builder
+     */
+    public SqlBuilder bind(@Nullable Object value, Property column) {
+        this.text.append(this.dialect.placeholder(this.binds.size()));
+        this.binds.add(Bind.column(value, column));
         return this;
     }
 
@@ -93,13 +109,12 @@ public final class SqlBuilder {
         return this;
     }
 
-    private Bind toBind(@Nullable Object value, Class<?> type) {
+    private static Bind toBind(@Nullable Object value, Class<?> type) {
         Class<?> boxed = Types.boxed(type);
-        if (value == null) {
-            return new Bind(null, this.dialect.nullBindType(boxed));
+        if (value == null || boxed.isInstance(value) || boxed == Object.class) {
+            return Bind.value(value, boxed);
         }
-        Object converted = boxed.isInstance(value) || boxed == Object.class ? value : Types.convert(value, boxed);
-        return new Bind(this.dialect.toDatabase(converted), this.dialect.nullBindType(boxed));
+        return Bind.value(Types.convert(value, boxed), boxed);
     }
 
     /**
