@@ -70,4 +70,36 @@ class H2IntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class Brownfield extends BrownfieldTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class BrownfieldKeys extends BrownfieldKeysTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class BrownfieldValues extends BrownfieldValuesTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ExistingSchema extends ExistingSchemaTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

@@ -111,7 +111,7 @@ public final class EntityReader<E> {
                 convertible = converter != null;
             }
             columns[i] = new Column(index, read == null || read == Object.class ? null : read, converter, convertible,
-                    property, column.getName(), column.getType().getName());
+                    property, column.getType().getName());
         }
         return columns;
     }
@@ -124,7 +124,7 @@ public final class EntityReader<E> {
      * is one; for a column the driver does not describe, chosen per value).
      */
     private record Column(int index, @Nullable Class<?> readClass, @Nullable ValueConverter converter,
-            boolean convertible, Property property, String name, String databaseType) {
+            boolean convertible, Property property, String databaseType) {
 
         Object convert(Object raw, Conversions conversions) {
             ValueConverter c = this.converter;
@@ -150,7 +150,8 @@ public final class EntityReader<E> {
         }
 
         private MappingException failure(Object raw, @Nullable String reason) {
-            return new MappingException("Cannot read column " + this.property.owner().table() + "." + this.name + " ("
+            return new MappingException("Cannot read column " + this.property.owner().table() + "."
+                    + this.property.column() + " ("
                     + this.databaseType + ", read as " + raw.getClass().getName() + ") into " + this.property + " ("
                     + this.property.type().getTypeName() + "): " + reason);
         }

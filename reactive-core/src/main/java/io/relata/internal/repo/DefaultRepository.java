@@ -145,7 +145,8 @@ public final class DefaultRepository<T> implements Repository<T> {
         }
         Object converted;
         try {
-            converted = value == null ? null : Types.convert(value, property.type());
+            // In the instance's zone: a LocalDateTime given for an Instant field is a wall time there.
+            converted = value == null ? null : this.session.binder().conversions().convert(value, property.type());
         }
         catch (IllegalArgumentException ex) {
             // Exact or rejected, before any SQL: 3.9 into an int field was stored as 3 (issue 9).
