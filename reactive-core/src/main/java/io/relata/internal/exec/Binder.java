@@ -66,13 +66,18 @@ public final class Binder {
      */
     List<String> unreadTables(Sql sql) {
         List<String> tables = null;
+        String last = null;
         for (Bind bind : sql.binds()) {
             Property column = bind.column();
-            if (column != null) {
+            // A multi-row insert binds thousands of columns of one table: each table is listed once.
+            if (column != null && !column.owner().table().equals(last)) {
+                last = column.owner().table();
                 if (tables == null) {
                     tables = new ArrayList<>(2);
                 }
-                tables.add(column.owner().table());
+                if (!tables.contains(last)) {
+                    tables.add(last);
+                }
             }
         }
         return tables == null ? List.of() : this.catalog.unread(tables);
