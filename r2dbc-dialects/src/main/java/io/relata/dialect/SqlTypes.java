@@ -16,6 +16,8 @@ final class SqlTypes {
             Map.entry("boolean", Kind.BOOLEAN), Map.entry("bool", Kind.BOOLEAN),
             Map.entry("tinyint", Kind.TINYINT),
             Map.entry("smallint", Kind.SMALLINT), Map.entry("int2", Kind.SMALLINT), Map.entry("smallserial", Kind.SMALLINT),
+            // MariaDB's YEAR reads as a Short (r2dbc-mariadb 1.4.0).
+            Map.entry("year", Kind.SMALLINT),
             Map.entry("integer", Kind.INTEGER), Map.entry("int", Kind.INTEGER), Map.entry("int4", Kind.INTEGER),
             Map.entry("serial", Kind.INTEGER), Map.entry("mediumint", Kind.INTEGER),
             Map.entry("bigint", Kind.BIGINT), Map.entry("int8", Kind.BIGINT), Map.entry("bigserial", Kind.BIGINT),
@@ -30,6 +32,8 @@ final class SqlTypes {
             Map.entry("nvarchar", Kind.VARCHAR), Map.entry("varchar_ignorecase", Kind.VARCHAR),
             Map.entry("text", Kind.TEXT), Map.entry("tinytext", Kind.TEXT), Map.entry("mediumtext", Kind.TEXT),
             Map.entry("longtext", Kind.TEXT), Map.entry("clob", Kind.TEXT), Map.entry("character large object", Kind.TEXT),
+            // PostgreSQL's case-insensitive text extension, common in Rails schemas for e-mail columns.
+            Map.entry("citext", Kind.TEXT),
             Map.entry("date", Kind.DATE),
             Map.entry("time", Kind.TIME), Map.entry("time without time zone", Kind.TIME),
             Map.entry("timestamp", Kind.TIMESTAMP), Map.entry("timestamp without time zone", Kind.TIMESTAMP),

@@ -283,7 +283,9 @@ class ColumnConversionUnitTests {
                 Arguments.of(MARIA, "DATETIME(6)", Kind.TIMESTAMP, 0, 0, -1),
                 Arguments.of(MARIA, "CHAR(36)", Kind.CHAR, 36, 0, -1),
                 Arguments.of(MARIA, "enum('a','b,c')", Kind.ENUM, 0, 0, -1),
-                Arguments.of(MARIA, "mediumint(9)", Kind.INTEGER, 0, 0, -1));
+                Arguments.of(MARIA, "mediumint(9)", Kind.INTEGER, 0, 0, -1),
+                Arguments.of(MARIA, "year(4)", Kind.SMALLINT, 0, 0, -1),
+                Arguments.of(PG, "citext", Kind.TEXT, 0, 0, -1));
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
 import io.relata.internal.query.QuerySupport;
+import io.relata.internal.schema.ForeignKeyIndex;
 import io.relata.internal.schema.TableInfo;
 import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Fragment;
@@ -225,19 +226,13 @@ public final class Preloader {
         EntityMeta<?> target = r.target();
         Property key = r.targetKey();
         TableInfo table = session.catalog().table(target.table());
-        Dialect dialect = session.dialect();
-        String column = dialect.storedName(key.column());
-        Property type = r.typeColumn();
-        if (table == null || table.hasIndexStartingWith(List.of(column)) || (type != null
-                && table.hasIndexStartingWith(List.of(dialect.storedName(type.column()), column)))
+        if (table == null || !key.equals(r.foreignKey()) || ForeignKeyIndex.exists(table, session.dialect(), r)
                 || !session.catalog().firstWarning("index:" + target.table() + "." + key.column())) {
             return;
         }
-        String columns = (type != null ? dialect.quote(type.column()) + ", " : "") + dialect.quote(key.column());
         LOG.log(System.Logger.Level.WARNING, "Preloading {0} searches {1}.{2}, which no index starts with: every batch "
-                + "scans the table. Create one: CREATE INDEX {3} ON {4} ({5})", target.type().getSimpleName(),
-                target.table(), key.column(), dialect.quote("idx_" + target.table() + "_" + key.column()),
-                dialect.quote(target.table()), columns);
+                + "scans the table. Create one: {3}", target.type().getSimpleName(), target.table(), key.column(),
+                ForeignKeyIndex.createStatement(session.dialect(), r));
     }
 
     /**

@@ -10,15 +10,12 @@ import io.relata.internal.meta.Naming;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
 import io.relata.internal.schema.Catalog;
+import io.relata.internal.schema.ForeignKeyIndex;
 import io.relata.internal.schema.TableInfo;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,9 +38,6 @@ import reactor.core.publisher.Mono;
 final class ForeignKeys {
 
     private static final System.Logger LOG = System.getLogger(ForeignKeys.class.getName());
-
-    /** PostgreSQL's identifier limit (63 bytes); GORM cuts at 64. */
-    private static final int MAX_NAME = 63;
 
     private final Dialect dialect;
 
@@ -123,20 +117,10 @@ final class ForeignKeys {
         this.indexes = List.copyOf(indexes.values());
     }
 
-    /**
-     * {@code idx_<table>_<column>} on a foreign-key column, {@code idx_<table>_<type>_<id>} on a polymorphic
-     * {@code (owner_type, owner_id)}: every preload and join searches by it, and PostgreSQL creates no index for a
-     * constraint (issue 8: 3.3-7.3 s per preload batch over 900,000 rows without, 5 ms with).
-     */
     private static KeyIndex keyIndex(Relationship r) {
-        String table = r.foreignKeySide().table();
-        Property type = r.typeColumn();
-        if (type != null) {
-            return new KeyIndex(table, shorten("idx_" + table + "_" + type.column() + "_" + r.foreignKey().column()),
-                    List.of(type, r.foreignKey()), r.foreignKey());
-        }
-        return new KeyIndex(table, shorten("idx_" + table + "_" + r.foreignKey().column()), List.of(r.foreignKey()),
-                null);
+        List<Property> columns = ForeignKeyIndex.columns(r);
+        return new KeyIndex(r.foreignKeySide().table(), ForeignKeyIndex.name(r), columns,
+                columns.size() > 1 ? r.foreignKey() : null);
     }
 
     /** @return the index each managed foreign-key column needs, one per table and columns */
@@ -204,20 +188,7 @@ final class ForeignKeys {
      * 64 ({@code TestParseConstraintNameWithSchemaQualifiedLongTableName}); PostgreSQL's limit is 63.
      */
     static String constraintName(Relationship r) {
-        return shorten(("fk_" + r.owner().table() + "_" + Naming.snake(r.name())).replace('.', '_'));
-    }
-
-    private static String shorten(String name) {
-        if (name.length() <= MAX_NAME) {
-            return name;
-        }
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8));
-            return name.substring(0, 55) + HexFormat.of().formatHex(sha).substring(0, 8);
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", ex);
-        }
+        return ForeignKeyIndex.shorten(("fk_" + r.owner().table() + "_" + Naming.snake(r.name())).replace('.', '_'));
     }
 
     /**

@@ -133,19 +133,12 @@ public final class SchemaValidator {
             return;
         }
         String entity = side.type().getSimpleName();
-        String name = this.dialect.storedName(r.foreignKey().column());
-        Property type = r.typeColumn();
-        boolean indexed = table.hasIndexStartingWith(List.of(name)) || (type != null
-                && table.hasIndexStartingWith(List.of(this.dialect.storedName(type.column()), name)));
-        if (!indexed) {
-            String columns = (type != null ? this.dialect.quote(type.column()) + ", " : "")
-                    + this.dialect.quote(r.foreignKey().column());
+        if (!ForeignKeyIndex.exists(table, this.dialect, r)) {
             add(problems, seen, new Problem(entity, r.foreignKey().name(), side.table(), r.foreignKey().column(),
                     Kind.MISSING_FOREIGN_KEY_INDEX, "no index starts with foreign key " + side.table() + "."
                             + r.foreignKey().column() + " of " + r.owner().type().getSimpleName() + "." + r.name()
-                            + ", so every preload and join scans the table; fix: CREATE INDEX "
-                            + this.dialect.quote("idx_" + side.table() + "_" + r.foreignKey().column()) + " ON "
-                            + this.dialect.quote(side.table()) + " (" + columns + ")"));
+                            + ", so every preload and join scans the table; fix: "
+                            + ForeignKeyIndex.createStatement(this.dialect, r)));
         }
         if (r.polymorphic()) {
             return;
