@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,14 +38,6 @@ class DialectUnitTests {
     static final Dialect MARIA = Dialects.mariadb();
 
     static final Instant INSTANT = Instant.parse("2024-05-06T07:08:09.123456Z");
-
-    static final LocalDateTime UTC_LOCAL = LocalDateTime.parse("2024-05-06T07:08:09.123456");
-
-    static final OffsetDateTime PLUS_TWO = OffsetDateTime.parse("2024-05-06T09:08:09.123456+02:00");
-
-    static final OffsetDateTime UTC_OFFSET = INSTANT.atOffset(ZoneOffset.UTC);
-
-    static final ZonedDateTime BERLIN = INSTANT.atZone(ZoneId.of("Europe/Berlin"));
 
     static final UUID ID = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 

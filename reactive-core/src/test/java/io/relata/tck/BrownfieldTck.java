@@ -1,9 +1,7 @@
 package io.relata.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.relata.MappingException;
 import io.relata.Relata;
 import io.relata.dialect.SqlType;
 import io.relata.tck.BrownfieldModels.Address;
