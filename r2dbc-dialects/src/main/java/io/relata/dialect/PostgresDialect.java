@@ -69,6 +69,17 @@ final class PostgresDialect extends AbstractDialect {
         return "current_schema()";
     }
 
+    /**
+     * PostgreSQL's {@code bit(n)} is a bit string, not MariaDB's boolean: r2dbc-postgresql 1.1.1 reads it as text
+     * ({@code "1"}, which converts to a Boolean) but cannot bind a Boolean to it, so it is of no known kind.
+     */
+    @Override
+    public SqlType sqlType(String declaration) {
+        SqlType type = super.sqlType(declaration);
+        String lower = declaration.trim().toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("bit") ? SqlType.of(type.name(), SqlType.Kind.OTHER) : type;
+    }
+
     @Override
     public String generatedKeyColumn(String column) {
         return quote(column);

@@ -285,7 +285,9 @@ class ColumnConversionUnitTests {
                 Arguments.of(MARIA, "enum('a','b,c')", Kind.ENUM, 0, 0, -1),
                 Arguments.of(MARIA, "mediumint(9)", Kind.INTEGER, 0, 0, -1),
                 Arguments.of(MARIA, "year(4)", Kind.SMALLINT, 0, 0, -1),
-                Arguments.of(PG, "citext", Kind.TEXT, 0, 0, -1));
+                Arguments.of(PG, "citext", Kind.TEXT, 0, 0, -1),
+                Arguments.of(PG, "bit(1)", Kind.OTHER, 0, 0, -1),
+                Arguments.of(PG, "bit varying(8)", Kind.OTHER, 0, 0, -1));
     }
 
     @ParameterizedTest
