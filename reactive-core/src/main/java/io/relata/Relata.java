@@ -161,7 +161,7 @@ public final class Relata {
         }
         SchemaValidator validator = new SchemaValidator(this.session.dialect(), this.session.catalog(),
                 this.session.binder().conversions());
-        return this.session.refreshCatalog(SchemaValidator.tables(metas)).then(Mono.fromCallable(() ->
+        return this.session.refreshCatalog(Catalog.tablesOf(metas)).then(Mono.fromCallable(() ->
                 validator.check(metas)));
     }
 

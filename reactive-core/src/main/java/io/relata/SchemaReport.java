@@ -9,10 +9,9 @@ import org.jspecify.annotations.Nullable;
  * each naming the entity, field, table and column it concerns. Immutable.
  *
  * <pre>{@code
- * SchemaReport report = db.validate(User.class, CreditCard.class).block();
- * if (!report.isValid()) {
- *     throw new IllegalStateException(report.toString());   // lists every problem, one per line
- * }
+ * Mono<Void> check = db.validate(User.class, CreditCard.class)
+ *         .flatMap(report -> report.isValid() ? Mono.empty()
+ *                 : Mono.error(new IllegalStateException(report.toString())));   // every problem, one per line
  * }</pre>
  */
 public final class SchemaReport {

@@ -64,14 +64,7 @@ public final class Migrator {
         }
         List<EntityMeta<?>> ordered = dependencyOrder(metas);
         ForeignKeys keys = new ForeignKeys(this.dialect, ordered);
-        Set<String> tables = new LinkedHashSet<>();
-        for (EntityMeta<?> meta : ordered) {
-            tables.add(meta.table());
-            for (Relationship r : meta.relationships()) {
-                tables.add(r.target().table());
-            }
-        }
-        List<String> all = List.copyOf(tables);
+        List<String> all = Catalog.tablesOf(ordered);
         Catalog catalog = this.session.catalog();
         // Columns each table has so far, by key: two entities may share a table.
         Map<String, Set<String>> columns = new HashMap<>();

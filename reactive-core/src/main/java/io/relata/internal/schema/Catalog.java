@@ -2,7 +2,9 @@ package io.relata.internal.schema;
 
 import io.relata.dialect.Dialect;
 import io.relata.dialect.SqlType;
+import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Property;
+import io.relata.internal.meta.Relationship;
 import io.relata.internal.sql.Sql;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +49,23 @@ public final class Catalog {
     public Catalog(Dialect dialect) {
         this.dialect = dialect;
         this.reader = new CatalogReader(dialect);
+    }
+
+    /**
+     * The tables entities are stored in, and those their associations reach: what migrate and validate read.
+     *
+     * @param metas the entities
+     * @return the table names, without duplicates, in order
+     */
+    public static List<String> tablesOf(Collection<EntityMeta<?>> metas) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (EntityMeta<?> meta : metas) {
+            tables.add(meta.table());
+            for (Relationship r : meta.relationships()) {
+                tables.add(r.target().table());
+            }
+        }
+        return List.copyOf(tables);
     }
 
     private String key(String table) {

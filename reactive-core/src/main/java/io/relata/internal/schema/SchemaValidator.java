@@ -12,7 +12,6 @@ import io.relata.internal.meta.Relationship;
 import io.relata.internal.meta.Types;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -40,23 +39,6 @@ public final class SchemaValidator {
         this.dialect = dialect;
         this.catalog = catalog;
         this.conversions = conversions;
-    }
-
-    /**
-     * The tables a check of these entities reads: theirs and those of their associations.
-     *
-     * @param metas the entities
-     * @return the table names
-     */
-    public static List<String> tables(List<EntityMeta<?>> metas) {
-        Set<String> tables = new LinkedHashSet<>();
-        for (EntityMeta<?> meta : metas) {
-            tables.add(meta.table());
-            for (Relationship r : meta.relationships()) {
-                tables.add(r.target().table());
-            }
-        }
-        return List.copyOf(tables);
     }
 
     /**
