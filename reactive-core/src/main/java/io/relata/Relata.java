@@ -1,12 +1,12 @@
 package io.relata;
 
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
 import io.relata.internal.exec.Binder;
 import io.relata.internal.exec.Session;
+import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
@@ -61,6 +61,19 @@ public final class Relata {
      */
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
 
+    /**
+     * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
+     * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
+     * connections and never answers fails requests within seconds rather than hanging them.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The default acquire timeout: how long an operation waits for a pooled connection when all are in use (the
+     * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
+     */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -81,13 +94,18 @@ public final class Relata {
      * H2 URL gets {@code DB_CLOSE_DELAY=-1} (the database lives until {@link #close()}) and
      * {@code LAZY_QUERY_EXECUTION=TRUE} (results stream instead of being materialised).
      *
+     * <p>The URL may carry Relata's timeouts as query parameters, which Relata removes before the driver sees the URL:
+     * {@code statementTimeout}, {@code connectTimeout} and {@code acquireTimeout} (see {@link Builder}), each a
+     * duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT5S}, or {@code 0} for
+     * none: {@code r2dbc:postgresql://app@db:5432/shop?statementTimeout=5s&acquireTimeout=2s}.
+     *
      * @param url the R2DBC URL
      * @return a connected instance; no connection is opened until the first operation
-     * @throws IllegalArgumentException when no driver accepts the URL or the database has no dialect
+     * @throws IllegalArgumentException when no driver accepts the URL, the database has no dialect, or a timeout
+     *         parameter is not a valid duration
      */
     public static Relata connect(String url) {
-        Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url))).build();
+        return builder(url).build();
     }
 
     /**
@@ -102,15 +120,21 @@ public final class Relata {
     }
 
     /**
-     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes.
+     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes; timeouts
+     * in the URL become the builder's, and the builder's setters override them.
      *
      * @param url the R2DBC URL
      * @return a builder
-     * @throws IllegalArgumentException when no driver accepts the URL
+     * @throws IllegalArgumentException when no driver accepts the URL or a timeout parameter is not a valid duration
      */
     public static Builder builder(String url) {
         Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url)));
+        UrlTimeouts timeouts = UrlTimeouts.parse(url);
+        Builder builder = builder(ConnectionFactories.get(Urls.tune(timeouts.url())));
+        timeouts.statement().ifPresent(builder::statementTimeout);
+        timeouts.connect().ifPresent(builder::connectTimeout);
+        timeouts.acquire().ifPresent(builder::acquireTimeout);
+        return builder;
     }
 
     /**
@@ -194,16 +218,22 @@ public final class Relata {
     }
 
     /**
-     * Runs a raw SQL statement with {@code ?} placeholders, bound to the arguments.
+     * Runs a raw SQL statement with {@code ?} placeholders, bound to the arguments. The statement is trusted SQL,
+     * sent as written (never build it from user input); only the values are bound. A {@code ?} inside a string
+     * literal, a quoted identifier, a comment or (on PostgreSQL) a dollar-quoted string is not a placeholder, read
+     * with the database's own rules ({@link Dialect#syntax()}). A collection after {@code IN} is bound as
+     * {@link Query#where(String, Object...)} binds it.
      *
      * @param sql the statement
      * @param args one value per placeholder
-     * @return the number of rows affected
-     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders
+     * @return the number of rows affected; an error signal for a database error
+     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders, or a
+     *         placeholder is written so that it would run into the marker Relata puts there ({@code ?1}, {@code $?})
      */
     public Mono<Long> exec(String sql, Object... args) {
-        Fragment fragment = Fragment.of(sql, args);
-        return this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build());
+        Fragment fragment = Fragment.statement(this.session.dialect(), sql, args);
+        return this.session.update(new SqlBuilder(this.session.dialect(), this.session.binder().zone())
+                .fragment(fragment).build());
     }
 
     /**
@@ -213,6 +243,16 @@ public final class Relata {
      */
     public Dialect dialect() {
         return this.session.dialect();
+    }
+
+    /** The pools this instance created, for tests that check none of their connections leaked. */
+    List<ConnectionPool> ownedPools() {
+        return this.ownedPools;
+    }
+
+    /** Connections borrowed and not yet given back, for the same tests. */
+    int borrowedConnections() {
+        return this.session.borrowedConnections();
     }
 
     /**
@@ -255,6 +295,12 @@ public final class Relata {
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
         private ZoneId zone = ZoneOffset.UTC;
+
+        private Duration statementTimeout = Duration.ZERO;
+
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
 
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
@@ -351,6 +397,57 @@ public final class Relata {
         }
 
         /**
+         * Sets the statement timeout (default none): a statement still running after it is stopped on the server and
+         * signals an {@link io.r2dbc.spi.R2dbcTimeoutException} naming its SQL; the connection stays usable. It
+         * bounds each statement as a whole, a streamed query included (its rows must all have been read in time), so
+         * leave it off, or long, for streams read by slow consumers.
+         *
+         * <p>The database enforces it where it can: on connections Relata's pools open, through the session setting
+         * PostgreSQL ({@code statement_timeout}), MariaDB ({@code max_statement_time}) and H2
+         * ({@code QUERY_TIMEOUT}) offer; on a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)},
+         * through {@code SET LOCAL statement_timeout} in PostgreSQL transactions, and otherwise by Relata, which then
+         * cancels the statement when the time is up and stops it on the server.
+         *
+         * @param timeout the timeout, a whole number of milliseconds up to {@link Integer#MAX_VALUE};
+         *        {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = UrlTimeouts.check("statementTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
+         * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
+         * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = UrlTimeouts.check("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets how long an operation waits for a pooled connection when all are in use (default
+         * {@link #DEFAULT_ACQUIRE_TIMEOUT}); it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException} and sends
+         * nothing.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} to wait for
+         *        ever
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = UrlTimeouts.check("acquireTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
          *
          * @return the instance
@@ -362,15 +459,19 @@ public final class Relata {
             if (this.factory instanceof ConnectionPool pool) {
                 // The caller's pool serves preload queries too: size it for one connection per streaming owner
                 // query plus its preloads in flight.
+                int size = pool.getMetrics().map(m -> m.getMaxAllocatedSize()).orElse(this.maxConnections);
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, pool.unwrap(), false, size);
                 return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency, binder), List.of());
+                        this.preloadConcurrency, supervisor, binder), List.of());
             }
-            ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata").initialSize(0).maxSize(this.maxConnections).build());
-            ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
+            Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout, this.acquireTimeout,
+                    this.factory, true, this.maxConnections);
+            ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+            ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                    Math.max(2, this.maxConnections / 2));
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency, binder), List.of(main, preloads));
+                    this.preloadConcurrency, supervisor, binder), List.of(main, preloads));
         }
     }
 }

@@ -64,7 +64,55 @@ class H2IntegrationTests {
     }
 
     @Nested
+    class HostileInput extends HostileInputTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ConditionsAndOrder extends ConditionsAndOrderTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class Joins extends JoinsTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Timeouts extends TimeoutTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Faults extends FaultTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Load extends LoadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ModelBased extends ModelTck {
         @Override
         protected TestDatabase database() {
             return DATABASE;

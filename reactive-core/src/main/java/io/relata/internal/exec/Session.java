@@ -37,7 +37,9 @@ public final class Session {
 
     private final @Nullable ConnectionFactory preloadFactory;
 
-    private final @Nullable Connection connection;
+    private final @Nullable Lease lease;
+
+    private final Supervisor supervisor;
 
     private final Consumer<String> onStatement;
 
@@ -54,14 +56,15 @@ public final class Session {
     private final Binder binder;
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
-            @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            AtomicInteger borrowed, Binder binder) {
+            @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
+            int preloadConcurrency, AtomicInteger borrowed, Binder binder) {
         this.borrowed = borrowed;
         this.binder = binder;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
-        this.connection = connection;
+        this.lease = lease;
+        this.supervisor = supervisor;
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
@@ -80,13 +83,15 @@ public final class Session {
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
+     * @param supervisor the timeouts, and what happens to connections whose statements were abandoned
      * @param binder converts binds in the instance's zone for the live schema
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Binder binder) {
-        return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                new AtomicInteger(), binder);
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor,
+            Binder binder) {
+        return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
+                preloadConcurrency, new AtomicInteger(), binder);
     }
 
     /**
@@ -99,11 +104,11 @@ public final class Session {
      * @return the session for preload queries
      */
     public Session forPreloads() {
-        if (this.connection != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
+        if (this.lease != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
             return this;
         }
-        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder);
+        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.supervisor,
+                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder);
     }
 
     /** @return the dialect */
@@ -130,7 +135,7 @@ public final class Session {
      */
     public Mono<Void> loadCatalog(Collection<String> tables) {
         return Mono.defer(() -> catalog().unread(tables).isEmpty() ? Mono.empty()
-                : withConnection(c -> catalog().load(tables, sql -> rows(c, sql))).then());
+                : withConnection(lease -> catalog().load(tables, sql -> rows(lease, sql))).then());
     }
 
     /**
@@ -140,18 +145,27 @@ public final class Session {
      * @return completes when they are known
      */
     public Mono<Void> refreshCatalog(Collection<String> tables) {
-        return withConnection(c -> catalog().refresh(tables, sql -> rows(c, sql))).then();
+        return withConnection(lease -> catalog().refresh(tables, sql -> rows(lease, sql))).then();
     }
 
     /** A catalog query's rows, every column read untyped. */
-    private Flux<@Nullable Object[]> rows(Connection connection, Sql sql) {
-        return select(connection, sql, (row, metadata) -> {
+    private Flux<@Nullable Object[]> rows(Lease lease, Sql sql) {
+        return select(lease, sql, (row, metadata) -> {
             Object[] values = new Object[metadata.getColumnMetadatas().size()];
             for (int i = 0; i < values.length; i++) {
                 values[i] = row.get(i);
             }
             return values;
         });
+    }
+
+    /**
+     * A value headed to a mapped column is converted for the column's real type: the first statement that binds one
+     * of a table's columns reads that table's catalog first, on the same (idle) connection.
+     */
+    private <R> Flux<R> withCatalog(Lease lease, Sql sql, Flux<R> statement) {
+        List<String> unread = this.binder.unreadTables(sql);
+        return unread.isEmpty() ? statement : catalog().load(unread, query -> rows(lease, query)).thenMany(statement);
     }
 
     /** @return owners per preload query */
@@ -161,12 +175,12 @@ public final class Session {
 
     /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
     public int preloadConcurrency() {
-        return this.connection != null ? 1 : this.preloadConcurrency;
+        return this.lease != null ? 1 : this.preloadConcurrency;
     }
 
     /** @return whether this session runs on one transaction's connection */
     public boolean inTransaction() {
-        return this.connection != null;
+        return this.lease != null;
     }
 
     /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
@@ -180,40 +194,52 @@ public final class Session {
 
     /**
      * Runs work on a connection: the transaction's, or one borrowed from the pool and returned when the work
-     * terminates or is cancelled.
-     *
-     * @param work the work
-     * @param <R> the element type
-     * @return the work's elements
+     * terminates or is cancelled (closed instead when one of its statements may still be running on the server).
      */
-    public <R> Flux<R> withConnection(Function<Connection, ? extends Publisher<R>> work) {
-        Connection c = this.connection;
-        if (c != null) {
-            return Flux.defer(() -> work.apply(c));
+    private <R> Flux<R> withConnection(Function<Lease, ? extends Publisher<R>> work) {
+        Lease l = this.lease;
+        if (l != null) {
+            return Flux.defer(() -> work.apply(l));
         }
-        return offload(Flux.usingWhen(borrow(), work, this::giveBack));
+        return offload(Flux.usingWhen(borrow(),
+                lease -> this.supervisor.prepare(lease).thenMany(Flux.defer(() -> work.apply(lease))),
+                this::giveBack,
+                (lease, error) -> giveBack(lease),
+                this::giveBack));
     }
 
     /**
      * Runs work in a transaction on one connection: commits when it completes, rolls back when it fails or is
      * cancelled. Inside a transaction already, the work joins it.
      *
+     * <p>One {@code usingWhen} holds both the connection and the transaction, so that each outcome ends them in
+     * order: after a cancel, the abandoned statement is dealt with first, then the rollback runs, then the
+     * connection goes back (two nested scopes would release the connection while the rollback still runs).
+     *
      * @param work the work, given a session bound to the transaction
      * @param <R> the element type
      * @return the work's elements
      */
     public <R> Flux<R> transaction(Function<Session, ? extends Publisher<R>> work) {
-        if (this.connection != null) {
+        if (this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
+        // The commit is part of the work, not of its cleanup: Reactor wraps a failed completion cleanup in a
+        // RuntimeException ("Async resource cleanup failed after onComplete"), and a failed commit must reach the
+        // subscriber as the driver's R2dbcException (seen when the fault tests restarted PostgreSQL mid-commit).
         return offload(Flux.usingWhen(borrow(),
-                connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder)),
-                        Connection::commitTransaction,
-                        (c, error) -> c.rollbackTransaction(),
-                        Connection::rollbackTransaction),
-                this::giveBack));
+                lease -> this.supervisor.prepare(lease).then(this.supervisor.begin(lease))
+                        .thenMany(Flux.defer(() -> work.apply(new Session(this.dialect, null, null, lease,
+                                this.supervisor, this.onStatement, this.preloadBatchSize, this.preloadConcurrency,
+                                this.borrowed, this.binder))))
+                        .concatWith(commit(lease)),
+                lease -> giveBack(lease),
+                (lease, error) -> counted(this.supervisor.rollbackAndRelease(lease)),
+                lease -> counted(this.supervisor.rollbackAndRelease(lease))));
+    }
+
+    private static <R> Mono<R> commit(Lease lease) {
+        return Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty());
     }
 
     /**
@@ -228,13 +254,20 @@ public final class Session {
         return this.borrowed.get();
     }
 
-    private Mono<Connection> borrow() {
+    private Mono<Lease> borrow() {
         ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return Mono.<Connection>from(f.create()).doOnNext(c -> this.borrowed.incrementAndGet());
+        return this.supervisor.acquire(f).map(c -> {
+            this.borrowed.incrementAndGet();
+            return this.supervisor.lease(c);
+        });
     }
 
-    private Mono<Void> giveBack(Connection connection) {
-        return Mono.from(connection.close()).doFinally(signal -> this.borrowed.decrementAndGet());
+    private Mono<Void> giveBack(Lease lease) {
+        return counted(this.supervisor.release(lease));
+    }
+
+    private Mono<Void> counted(Mono<Void> release) {
+        return release.doFinally(signal -> this.borrowed.decrementAndGet());
     }
 
     /**
@@ -246,20 +279,12 @@ public final class Session {
      * @return the mapped rows
      */
     public <R> Flux<R> select(Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return withConnection(c -> select(c, sql, mapper));
+        return withConnection(lease -> select(lease, sql, mapper));
     }
 
-    /**
-     * Runs a query on a given connection and maps its rows.
-     *
-     * @param connection the connection
-     * @param sql the statement
-     * @param mapper maps one row
-     * @param <R> the element type
-     * @return the mapped rows
-     */
-    public <R> Flux<R> select(Connection connection, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return offload(execute(connection, sql, null, this.fetchSize).concatMap(result -> result.map(mapper)));
+    private <R> Flux<R> select(Lease lease, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
+        return withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, this.fetchSize).concatMap(result -> result.map(mapper)))));
     }
 
     /**
@@ -269,11 +294,12 @@ public final class Session {
      * @return the number of rows changed
      */
     public Mono<Long> update(Sql sql) {
-        return withConnection(c -> update(c, sql)).reduce(0L, Long::sum);
+        return withConnection(lease -> update(lease, sql)).reduce(0L, Long::sum);
     }
 
-    private Flux<Long> update(Connection connection, Sql sql) {
-        return offload(execute(connection, sql, null, 0).concatMap(Result::getRowsUpdated));
+    private Flux<Long> update(Lease lease, Sql sql) {
+        return withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, 0).concatMap(Result::getRowsUpdated))));
     }
 
     /**
@@ -286,7 +312,8 @@ public final class Session {
         if (statements.isEmpty()) {
             return Mono.just(0L);
         }
-        return withConnection(c -> Flux.fromIterable(statements).concatMap(sql -> update(c, sql))).reduce(0L, Long::sum);
+        return withConnection(lease -> Flux.fromIterable(statements).concatMap(sql -> update(lease, sql)))
+                .reduce(0L, Long::sum);
     }
 
     /**
@@ -297,12 +324,13 @@ public final class Session {
      * @return the generated keys
      */
     public Flux<Object> insert(Sql sql, String keyColumn) {
-        return withConnection(c -> offload(execute(c, sql, keyColumn, 0)
-                .concatMap(result -> result.map((row, meta) -> Objects.requireNonNull(row.get(0), "generated key")))));
+        return withConnection(lease -> withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, keyColumn, 0).concatMap(result -> result.map((row, meta) ->
+                        Objects.requireNonNull(row.get(0), "generated key")))))));
     }
 
     private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {
-        Flux<Result> send = Flux.defer(() -> {
+        return Flux.defer(() -> {
             Statement statement = connection.createStatement(sql.text());
             this.binder.bind(statement, sql);
             if (generatedKey != null) {
@@ -314,9 +342,5 @@ public final class Session {
             this.onStatement.accept(sql.text());
             return Flux.<Result>from(statement.execute());
         });
-        // A value headed to a mapped column is converted for the column's real type: the first statement that binds
-        // one of a table's columns reads that table's catalog first, on the same (idle) connection.
-        List<String> unread = this.binder.unreadTables(sql);
-        return unread.isEmpty() ? send : catalog().load(unread, query -> rows(connection, query)).thenMany(send);
     }
 }
