@@ -1,10 +1,11 @@
 package io.relata;
 
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
+import io.relata.internal.exec.Pools;
+import io.relata.internal.exec.Replicas;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
@@ -13,6 +14,7 @@ import io.relata.internal.repo.DefaultRepository;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +24,8 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The entry point: a connection to one database, from which repositories, migrations, raw statements and
@@ -37,6 +41,12 @@ import reactor.core.publisher.Mono;
  * <p>Outside a transaction each operation borrows a pooled connection and returns it when it terminates or is
  * cancelled. The {@code Relata} given to {@link #inTransaction(Function)}'s work runs everything on the
  * transaction's one connection.
+ *
+ * <p>With read replicas ({@link Builder#replicas(ConnectionFactory...)}), reads outside a transaction (queries,
+ * {@code first}, {@code count}, {@code findById}, their preloads, association {@code find} and {@code count}) go to
+ * the replicas, taking turns; writes, {@link #exec}, {@link #migrate} and every transaction, its reads included, go to
+ * the primary. {@link Query#primary()} and {@link #readFromPrimary()} send a read to the primary. See
+ * docs/scale-out.md.
  */
 public final class Relata {
 
@@ -54,6 +64,22 @@ public final class Relata {
      * each one in flight holds a pooled connection, so 2 keeps a stream to at most three.
      */
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
+
+    /**
+     * The longest a new connection to a read replica may take (the TCP and PostgreSQL handshake) before the replica
+     * counts as failed and the read moves on: long enough for a loaded server on the same network, short enough that
+     * a request does not wait for the operating system's connect timeout on an unreachable host.
+     */
+    public static final Duration DEFAULT_REPLICA_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    /** How long a read replica that failed is left out of the turns before reads try it again. */
+    public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * The Reactor Context key that sends every read of a reactive chain to the primary when its value is
+     * {@code Boolean.TRUE}; {@link #readFromPrimary()} builds that context.
+     */
+    public static final String READ_FROM_PRIMARY_KEY = Replicas.PRIMARY_KEY;
 
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
@@ -118,9 +144,27 @@ public final class Relata {
     }
 
     /**
+     * A Reactor Context that sends the reads of the chain it is written into to the primary, even when read replicas
+     * are configured: read-your-writes for a whole request. Reads subscribed within it, including their preloads,
+     * see every write committed before they start. Without replicas it changes nothing.
+     *
+     * <pre>{@code
+     * // one handler
+     * return users.save(user).then(users.findById(user.getId())).contextWrite(Relata.readFromPrimary());
+     * // every request of a WebFlux application, in a WebFilter
+     * return chain.filter(exchange).contextWrite(Relata.readFromPrimary());
+     * }</pre>
+     *
+     * @return a context holding {@link #READ_FROM_PRIMARY_KEY} = {@code true}, for {@code contextWrite}
+     */
+    public static ContextView readFromPrimary() {
+        return Context.of(READ_FROM_PRIMARY_KEY, Boolean.TRUE);
+    }
+
+    /**
      * Creates or updates the tables of entities: tables (referenced ones first), missing columns, indexes,
      * unique indexes and foreign-key constraints (added after every table exists). Idempotent: running it again
-     * changes nothing.
+     * changes nothing. It reads the catalog from the primary, never from a replica.
      *
      * @param entities the entity classes
      * @return completes when the schema matches; an error signal for a database error
@@ -220,6 +264,14 @@ public final class Relata {
 
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
+        private List<ConnectionFactory> replicas = List.of();
+
+        private List<String> replicaNames = List.of();
+
+        private Duration replicaConnectTimeout = DEFAULT_REPLICA_CONNECT_TIMEOUT;
+
+        private Duration replicaRetryAfter = DEFAULT_REPLICA_RETRY_AFTER;
+
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
         }
@@ -298,25 +350,108 @@ public final class Relata {
         }
 
         /**
-         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
+         * Sends reads outside transactions to read replicas of the database (PostgreSQL streaming replicas, MariaDB
+         * replicas): queries, {@code first}, {@code count}, {@code findById}, their preloads and association
+         * {@code find}/{@code count}. Writes, {@code exec}, {@code migrate} and transactions stay on the primary.
+         * Reads take turns over the replicas; one read and its preloads use one replica. A replica that fails before
+         * a read emitted anything is skipped for {@link #replicaRetryAfter(Duration)} and the read is run again on
+         * the next replica, then on the primary. Each factory is pooled like the primary's unless it already is an
+         * r2dbc-pool {@link ConnectionPool}. Replicas apply the primary's writes a little later: see
+         * {@link Query#primary()}. Calling it again replaces the replicas; no factories means no replicas.
+         *
+         * @param replicas the replicas' connection factories
+         * @return this builder
+         * @throws NullPointerException when the array or one of its factories is {@code null}
+         */
+        public Builder replicas(ConnectionFactory... replicas) {
+            Objects.requireNonNull(replicas, "replicas must not be null");
+            List<String> names = new ArrayList<>(replicas.length);
+            for (int i = 0; i < replicas.length; i++) {
+                Objects.requireNonNull(replicas[i], "replica " + (i + 1) + " must not be null");
+                names.add("replica " + (i + 1));
+            }
+            this.replicas = List.of(replicas);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Like {@link #replicas(ConnectionFactory...)}, with R2DBC URLs tuned as {@link Relata#connect(String)}
+         * tunes the primary's.
+         *
+         * @param urls the replicas' R2DBC URLs, such as {@code r2dbc:postgresql://app@replica1:5432/db}
+         * @return this builder
+         * @throws IllegalArgumentException when no driver accepts a URL
+         * @throws NullPointerException when the array or one of its URLs is {@code null}
+         */
+        public Builder replicas(String... urls) {
+            Objects.requireNonNull(urls, "urls must not be null");
+            List<ConnectionFactory> factories = new ArrayList<>(urls.length);
+            List<String> names = new ArrayList<>(urls.length);
+            for (int i = 0; i < urls.length; i++) {
+                Objects.requireNonNull(urls[i], "replica URL " + (i + 1) + " must not be null");
+                factories.add(ConnectionFactories.get(Urls.tune(urls[i])));
+                names.add("replica " + (i + 1) + " at " + Urls.address(urls[i]));
+            }
+            this.replicas = List.copyOf(factories);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Sets the longest a new connection to a read replica may take before the replica counts as failed and the
+         * read moves on (default {@link #DEFAULT_REPLICA_CONNECT_TIMEOUT}). Applies to the pools Relata creates; a
+         * replica given as a {@link ConnectionPool} keeps its own {@code maxCreateConnectionTime}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
+        public Builder replicaConnectTimeout(Duration timeout) {
+            this.replicaConnectTimeout = positive(timeout, "replicaConnectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a read replica that failed is left out before reads try it again (default
+         * {@link #DEFAULT_REPLICA_RETRY_AFTER}).
+         *
+         * @param delay a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code delay} is zero or negative
+         */
+        public Builder replicaRetryAfter(Duration delay) {
+            this.replicaRetryAfter = positive(delay, "replicaRetryAfter");
+            return this;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name + " must not be null");
+            if (duration.isZero() || duration.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+
+        /**
+         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}, and the
+         * replicas likewise.
          *
          * @return the instance
-         * @throws IllegalArgumentException when no dialect was set and none knows the database
+         * @throws IllegalArgumentException when no dialect was set and none knows the database, or when a replica's
+         *         database is of another kind than the primary
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
-            if (this.factory instanceof ConnectionPool pool) {
-                // The caller's pool serves preload queries too: size it for one connection per streaming owner
-                // query plus its preloads in flight.
-                return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency), List.of());
+            List<ConnectionPool> owned = new ArrayList<>();
+            Session session = Pools.primary(d, this.factory, this.onStatement, this.preloadBatchSize,
+                    this.preloadConcurrency, this.maxConnections, owned);
+            if (!this.replicas.isEmpty()) {
+                session = session.withReplicas(Pools.replicas(session, this.replicas, this.replicaNames,
+                        this.dialect == null, this.maxConnections, this.replicaConnectTimeout,
+                        this.replicaRetryAfter, owned));
             }
-            ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata").initialSize(0).maxSize(this.maxConnections).build());
-            ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
-            return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency), List.of(main, preloads));
+            return new Relata(session, List.copyOf(owned));
         }
     }
 }

@@ -70,4 +70,12 @@ class PostgresIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class ReplicaRouting extends ReplicaRoutingTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

@@ -50,6 +50,8 @@ public final class Session {
 
     private final AtomicInteger borrowed;
 
+    private final @Nullable Replicas replicas;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
             AtomicInteger borrowed) {
@@ -65,6 +67,22 @@ public final class Session {
         // that loop.
         this.offload = dialect.blockingDriver();
         this.fetchSize = dialect.streamingFetchSize();
+        this.replicas = null;
+    }
+
+    /** A copy of a session with other replicas (or none): the same pools, connection and settings. */
+    private Session(Session from, @Nullable Replicas replicas) {
+        this.dialect = from.dialect;
+        this.factory = from.factory;
+        this.preloadFactory = from.preloadFactory;
+        this.connection = from.connection;
+        this.onStatement = from.onStatement;
+        this.preloadBatchSize = from.preloadBatchSize;
+        this.preloadConcurrency = from.preloadConcurrency;
+        this.borrowed = from.borrowed;
+        this.offload = from.offload;
+        this.fetchSize = from.fetchSize;
+        this.replicas = replicas;
     }
 
     /**
@@ -82,6 +100,60 @@ public final class Session {
             Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
         return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
                 new AtomicInteger());
+    }
+
+    /**
+     * A session with this one's dialect and settings on other pools (a replica's), counting its own borrowed
+     * connections and routing nothing.
+     *
+     * @param factory the (pooled) connection factory
+     * @param preloadFactory the (pooled) connection factory preload queries borrow from; may be {@code factory}
+     * @return the session
+     */
+    public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory) {
+        return new Session(this.dialect, factory, preloadFactory, null, this.onStatement, this.preloadBatchSize,
+                this.preloadConcurrency, new AtomicInteger());
+    }
+
+    /**
+     * This session with reads outside transactions routed to read replicas ({@link #read}).
+     *
+     * @param replicas the replicas
+     * @return a new session sharing this one's pools
+     */
+    public Session withReplicas(Replicas replicas) {
+        return new Session(this, Objects.requireNonNull(replicas, "replicas must not be null"));
+    }
+
+    /**
+     * This session with its reads kept on the primary ({@code Query.primary()}); itself when it routes nothing.
+     *
+     * @return the session
+     */
+    public Session onPrimary() {
+        if (this.replicas == null) {
+            return this;
+        }
+        return new Session(this, null);
+    }
+
+    /**
+     * Runs a read: the statement of a query and the preload statements it causes, as one unit. Outside a
+     * transaction, with replicas configured and the primary not asked for (by {@link #onPrimary()} or the Reactor
+     * Context key {@link Replicas#PRIMARY_KEY}), the work gets a replica's session and may be run again on another
+     * server when one fails ({@link Replicas}); otherwise it gets this session. Writes never come here.
+     *
+     * @param work the read, given the session to run on
+     * @param <R> the element type
+     * @return the read's elements
+     */
+    public <R> Flux<R> read(Function<Session, ? extends Publisher<R>> work) {
+        Replicas r = this.replicas;
+        if (r == null || this.connection != null) {
+            return Flux.defer(() -> work.apply(this));
+        }
+        return Flux.deferContextual(context -> Replicas.primaryRequested(context)
+                ? Flux.from(work.apply(onPrimary())) : r.read(onPrimary(), work));
     }
 
     /**
@@ -177,7 +249,8 @@ public final class Session {
      * @return the number of connections out
      */
     public int borrowedConnections() {
-        return this.borrowed.get();
+        Replicas r = this.replicas;
+        return this.borrowed.get() + (r == null ? 0 : r.borrowedConnections());
     }
 
     private Mono<Connection> borrow() {
