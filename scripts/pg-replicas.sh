@@ -7,11 +7,13 @@
 #   scripts/pg-replicas.sh down     stop everything and delete the data directories
 #   scripts/pg-replicas.sh status   print each server's role; exit 0 when the set is healthy, 1 otherwise
 #   scripts/pg-replicas.sh kill PORT      stop one server at once (pg_ctl -m immediate: a crash, no shutdown)
+#   scripts/pg-replicas.sh start PORT     start one server again (after kill: crash recovery, then it streams again)
 #   scripts/pg-replicas.sh promote PORT   promote a replica to primary
 #
 #   127.0.0.1:5441 primary            127.0.0.1:5442 replica1       127.0.0.1:5443 replica2
 #   127.0.0.1:6432 PgBouncer (transaction pooling, database relata on the primary)
-#   127.0.0.1:9999 pgpool-II (streaming-replication mode, load balancing over the three)
+#   127.0.0.1:9999 pgpool-II (streaming-replication mode; plain reads are balanced over the two replicas: the primary's
+#                  load-balance weight is 0, so a test can tell pgpool's routing from chance)
 #
 # Every server trusts loopback logins of user postgres; the test database is `relata`. The binaries are the
 # newest under /usr/lib/postgresql/*/bin (or PG_BIN); as root the servers run as user postgres. Data, sockets and
@@ -177,7 +179,7 @@ start_server() { # port
 
 build_replica() { # name port
     local name=$1 port=$2 dir=$BASE/$1
-    as_owner "$BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$dir" -R -X stream -c fast \
+    as_owner "$BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$dir" -R -X stream -c fast --no-sync \
         -C -S "$name" >/dev/null
     # The replica's postgresql.conf is the primary's copy; later lines win. The walreceiver reports cluster_name
     # as its application_name, which synchronous_standby_names can then name.
@@ -238,7 +240,7 @@ health_check_period = 0
 failover_on_backend_error = off
 backend_hostname0 = '127.0.0.1'
 backend_port0 = $PRIMARY_PORT
-backend_weight0 = 1
+backend_weight0 = 0
 backend_flag0 = 'DISALLOW_TO_FAILOVER'
 backend_application_name0 = 'primary'
 backend_hostname1 = '127.0.0.1'
@@ -272,7 +274,7 @@ build() {
     if [ "$(id -u)" = 0 ]; then
         chown postgres "$BASE"
     fi
-    as_owner "$BIN/initdb" -D "$BASE/primary" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+    as_owner "$BIN/initdb" -D "$BASE/primary" -U postgres --auth=trust -E UTF8 --locale=C --no-sync >/dev/null
     configure_primary
     start_server "$PRIMARY_PORT"
     sql "$PRIMARY_PORT" "CREATE DATABASE $DATABASE" >/dev/null
@@ -318,9 +320,43 @@ down() {
     rm -rf "$BASE"
 }
 
+# Restarts what was stopped (a killed server recovers and streams again, a pooler comes back) when the topology is
+# intact; the caller rebuilds when this does not make the set healthy (after a promotion, for instance).
+repair() {
+    [ -f "$BASE/primary/PG_VERSION" ] || return 1
+    local port
+    for port in "$PRIMARY_PORT" "${REPLICA_PORTS[@]}"; do
+        if [ "$(role "$port")" = down ] && [ -f "$(data_dir "$port")/PG_VERSION" ]; then
+            log "starting the server at $port again"
+            stop_server_dir "$(data_dir "$port")" immediate
+            start_server "$port" || return 1
+        fi
+    done
+    [ "$(role "$PRIMARY_PORT")" = primary ] || return 1
+    for port in "${REPLICA_PORTS[@]}"; do
+        [ "$(role "$port")" = replica ] || return 1
+    done
+    local i
+    for ((i = 0; i < 50; i++)); do
+        [ "$(streaming_replicas)" = "${#REPLICA_PORTS[@]}" ] && break
+        sleep 0.2
+    done
+    if command -v pgbouncer >/dev/null 2>&1 && ! pooler_answers "$PGBOUNCER_PORT"; then
+        stop_pid_file "$BASE/pgbouncer.pid"
+        start_pgbouncer || return 1
+    fi
+    if command -v pgpool >/dev/null 2>&1 && ! pooler_answers "$PGPOOL_PORT"; then
+        stop_pid_file "$BASE/pgpool.pid"
+        start_pgpool || return 1
+    fi
+    healthy
+}
+
 up() {
     if [ -d "$BASE" ] && healthy; then
         log "already up"
+    elif [ -d "$BASE" ] && (repair); then
+        log "repaired"
     else
         down
         build
@@ -333,6 +369,7 @@ case "${1:-}" in
     down) down ;;
     status) status ;;
     kill) stop_server_dir "$(data_dir "${2:?port}")" immediate ;;
+    start) start_server "${2:?port}" ;;
     promote) as_owner "$BIN/pg_ctl" -D "$(data_dir "${2:?port}")" -w -t 60 promote >/dev/null ;;
-    *) echo "usage: $0 up|down|status|kill PORT|promote PORT" >&2; exit 2 ;;
+    *) echo "usage: $0 up|down|status|kill PORT|start PORT|promote PORT" >&2; exit 2 ;;
 esac
