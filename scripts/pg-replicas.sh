@@ -21,6 +21,8 @@
 # replicas usually are; a test that needs synchronous replication turns it on with ALTER SYSTEM.
 set -euo pipefail
 
+# pgbouncer and pgpool live in /usr/sbin on Debian, which a non-login PATH may lack.
+PATH="$PATH:/usr/sbin:/sbin"
 BASE=${RELATA_REPLICAS_DIR:-/tmp/relata-pg-replicas}
 PRIMARY_PORT=5441
 REPLICA_PORTS=(5442 5443)
