@@ -390,7 +390,14 @@ public final class Relata {
             List<String> names = new ArrayList<>(urls.length);
             for (int i = 0; i < urls.length; i++) {
                 Objects.requireNonNull(urls[i], "replica URL " + (i + 1) + " must not be null");
-                factories.add(ConnectionFactories.get(Urls.tune(urls[i])));
+                try {
+                    factories.add(ConnectionFactories.get(Urls.tune(urls[i])));
+                }
+                catch (IllegalStateException e) {
+                    // What ConnectionFactories says when no driver takes the URL; named here without credentials.
+                    throw new IllegalArgumentException("No R2DBC driver accepts the URL of replica " + (i + 1) + " ("
+                            + Urls.address(urls[i]) + "): " + e.getMessage(), e);
+                }
                 names.add("replica " + (i + 1) + " at " + Urls.address(urls[i]));
             }
             this.replicas = List.copyOf(factories);
