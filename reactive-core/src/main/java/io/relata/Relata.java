@@ -4,9 +4,10 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
-import io.relata.internal.exec.Pools;
+import io.relata.internal.exec.ReplicaPools;
 import io.relata.internal.exec.Replicas;
 import io.relata.internal.exec.Session;
+import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
@@ -66,6 +67,19 @@ public final class Relata {
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
 
     /**
+     * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
+     * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
+     * connections and never answers fails requests within seconds rather than hanging them.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The default acquire timeout: how long an operation waits for a pooled connection when all are in use (the
+     * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
+     */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
      * The longest a new connection to a read replica may take (the TCP and PostgreSQL handshake) before the replica
      * counts as failed and the read moves on: long enough for a loaded server on the same network, short enough that
      * a request does not wait for the operating system's connect timeout on an unreachable host.
@@ -101,13 +115,18 @@ public final class Relata {
      * H2 URL gets {@code DB_CLOSE_DELAY=-1} (the database lives until {@link #close()}) and
      * {@code LAZY_QUERY_EXECUTION=TRUE} (results stream instead of being materialised).
      *
+     * <p>The URL may carry Relata's timeouts as query parameters, which Relata removes before the driver sees the URL:
+     * {@code statementTimeout}, {@code connectTimeout} and {@code acquireTimeout} (see {@link Builder}), each a
+     * duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT5S}, or {@code 0} for
+     * none: {@code r2dbc:postgresql://app@db:5432/shop?statementTimeout=5s&acquireTimeout=2s}.
+     *
      * @param url the R2DBC URL
      * @return a connected instance; no connection is opened until the first operation
-     * @throws IllegalArgumentException when no driver accepts the URL or the database has no dialect
+     * @throws IllegalArgumentException when no driver accepts the URL, the database has no dialect, or a timeout
+     *         parameter is not a valid duration
      */
     public static Relata connect(String url) {
-        Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url))).build();
+        return builder(url).build();
     }
 
     /**
@@ -122,15 +141,21 @@ public final class Relata {
     }
 
     /**
-     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes.
+     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes; timeouts
+     * in the URL become the builder's, and the builder's setters override them.
      *
      * @param url the R2DBC URL
      * @return a builder
-     * @throws IllegalArgumentException when no driver accepts the URL
+     * @throws IllegalArgumentException when no driver accepts the URL or a timeout parameter is not a valid duration
      */
     public static Builder builder(String url) {
         Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url)));
+        UrlTimeouts timeouts = UrlTimeouts.parse(url);
+        Builder builder = builder(ConnectionFactories.get(Urls.tune(timeouts.url())));
+        timeouts.statement().ifPresent(builder::statementTimeout);
+        timeouts.connect().ifPresent(builder::connectTimeout);
+        timeouts.acquire().ifPresent(builder::acquireTimeout);
+        return builder;
     }
 
     /**
@@ -230,6 +255,16 @@ public final class Relata {
         return this.session.dialect();
     }
 
+    /** The pools this instance created, for tests that check none of their connections leaked. */
+    List<ConnectionPool> ownedPools() {
+        return this.ownedPools;
+    }
+
+    /** Connections borrowed and not yet given back, for the same tests. */
+    int borrowedConnections() {
+        return this.session.borrowedConnections();
+    }
+
     /**
      * Closes the connection pools this instance created, after waiting up to five seconds for borrowed connections
      * to come back. A transaction's instance, or one built on the caller's {@link ConnectionPool}, closes nothing.
@@ -268,6 +303,12 @@ public final class Relata {
         private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
 
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
+
+        private Duration statementTimeout = Duration.ZERO;
+
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
 
         private List<ConnectionFactory> replicas = List.of();
 
@@ -355,6 +396,28 @@ public final class Relata {
         }
 
         /**
+         * Sets the statement timeout (default none): a statement still running after it is stopped on the server and
+         * signals an {@link io.r2dbc.spi.R2dbcTimeoutException} naming its SQL; the connection stays usable. It
+         * bounds each statement as a whole, a streamed query included (its rows must all have been read in time), so
+         * leave it off, or long, for streams read by slow consumers.
+         *
+         * <p>The database enforces it where it can: on connections Relata's pools open, through the session setting
+         * PostgreSQL ({@code statement_timeout}), MariaDB ({@code max_statement_time}) and H2
+         * ({@code QUERY_TIMEOUT}) offer; on a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)},
+         * through {@code SET LOCAL statement_timeout} in PostgreSQL transactions, and otherwise by Relata, which then
+         * cancels the statement when the time is up and stops it on the server.
+         *
+         * @param timeout the timeout, a whole number of milliseconds up to {@link Integer#MAX_VALUE};
+         *        {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = UrlTimeouts.check("statementTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Sends reads outside transactions to read replicas of the database (PostgreSQL streaming replicas, MariaDB
          * replicas): queries, {@code first}, {@code count}, {@code findById}, their preloads and association
          * {@code find}/{@code count}. Writes, {@code exec}, {@code migrate} and transactions stay on the primary.
@@ -381,6 +444,20 @@ public final class Relata {
         }
 
         /**
+         * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
+         * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
+         * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = UrlTimeouts.check("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Like {@link #replicas(ConnectionFactory...)}, with R2DBC URLs tuned as {@link Relata#connect(String)}
          * tunes the primary's.
          *
@@ -396,7 +473,8 @@ public final class Relata {
             for (int i = 0; i < urls.length; i++) {
                 Objects.requireNonNull(urls[i], "replica URL " + (i + 1) + " must not be null");
                 try {
-                    factories.add(ConnectionFactories.get(Urls.tune(urls[i])));
+                    // Timeouts in a replica's URL are removed like the primary's; the builder's apply to every server.
+                    factories.add(ConnectionFactories.get(Urls.tune(UrlTimeouts.parse(urls[i]).url())));
                 }
                 catch (IllegalStateException e) {
                     // What ConnectionFactories says when no driver takes the URL; named here without credentials.
@@ -407,6 +485,21 @@ public final class Relata {
             }
             this.replicas = List.copyOf(factories);
             this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Sets how long an operation waits for a pooled connection when all are in use (default
+         * {@link #DEFAULT_ACQUIRE_TIMEOUT}); it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException} and sends
+         * nothing.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} to wait for
+         *        ever
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = UrlTimeouts.check("acquireTimeout", timeout);
             return this;
         }
 
@@ -456,12 +549,33 @@ public final class Relata {
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
             List<ConnectionPool> owned = new ArrayList<>();
-            Session session = Pools.primary(d, this.factory, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency, this.maxConnections, owned);
+            Session session;
+            if (this.factory instanceof ConnectionPool pool) {
+                // The caller's pool serves preload queries too: size it for one connection per streaming owner
+                // query plus its preloads in flight.
+                int size = pool.getMetrics().map(m -> m.getMaxAllocatedSize()).orElse(this.maxConnections);
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, pool.unwrap(), false, size);
+                session = Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor);
+            }
+            else {
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, this.factory, true, this.maxConnections);
+                ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+                ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                        Math.max(2, this.maxConnections / 2));
+                owned.add(main);
+                owned.add(preloads);
+                session = Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor);
+            }
             if (!this.replicas.isEmpty()) {
-                session = session.withReplicas(Pools.replicas(session, this.replicas, this.replicaNames,
-                        this.dialect == null, this.maxConnections, this.replicaConnectTimeout,
-                        this.replicaRetryAfter, owned));
+                ReplicaPools.Settings settings = new ReplicaPools.Settings(this.dialect == null, this.maxConnections,
+                        this.statementTimeout, this.replicaConnectTimeout, this.acquireTimeout,
+                        this.replicaRetryAfter);
+                session = session.withReplicas(ReplicaPools.open(session, this.replicas, this.replicaNames, settings,
+                        owned));
             }
             return new Relata(session, List.copyOf(owned));
         }

@@ -1,7 +1,11 @@
 package io.relata.dialect;
 
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -230,6 +234,70 @@ public interface Dialect {
      */
     default boolean foreignKeyNeedsUniqueConstraint() {
         return false;
+    }
+
+    // ------------------------------------------------------------------------------------ timeouts (issue 9)
+
+    /**
+     * The statement that gives every later statement of a session a timeout, enforced by the database: Relata runs
+     * it once on each connection its own pool opens. A statement running longer fails with an error that
+     * {@link #isCancellation(R2dbcException)} recognises, and the connection stays usable.
+     *
+     * @param timeout the timeout, a positive whole number of milliseconds of at most {@link Integer#MAX_VALUE}
+     * @return the statement, or empty when the database has no such setting (Relata then cancels the statement
+     *         itself when the timeout expires)
+     * @throws IllegalArgumentException when the timeout is out of that range
+     */
+    default Optional<String> sessionStatementTimeout(Duration timeout) {
+        Timeouts.millis(timeout);
+        return Optional.empty();
+    }
+
+    /**
+     * The statement that gives the statements of the current transaction a timeout, enforced by the database, and
+     * that ends with the transaction (PostgreSQL {@code SET LOCAL}). Relata runs it after {@code BEGIN} on
+     * connections it does not own, whose session settings it must leave alone.
+     *
+     * @param timeout the timeout, as for {@link #sessionStatementTimeout(Duration)}
+     * @return the statement, or empty when the database has no transaction-scoped setting
+     * @throws IllegalArgumentException when the timeout is out of range
+     */
+    default Optional<String> transactionStatementTimeout(Duration timeout) {
+        Timeouts.millis(timeout);
+        return Optional.empty();
+    }
+
+    /**
+     * How a statement running on one connection is stopped from a second one, so that a cancelled or timed-out
+     * statement does not go on running on the server.
+     *
+     * @return the id query and cancel statement, or empty when statements cannot be stopped that way (Relata then
+     *         closes the connection instead of returning it to the pool)
+     */
+    default Optional<StatementCancel> statementCancel() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a connection runs one statement at a time, so that a statement sent after another starts only when the
+     * server has finished the first. Relata relies on it to find out whether an abandoned statement has ended: it
+     * sends a ping, which then answers only after the statement.
+     *
+     * @return {@code true} when statements on one connection queue
+     */
+    default boolean statementsQueuePerConnection() {
+        return true;
+    }
+
+    /**
+     * Whether a database error reports a statement the database stopped before it finished: its timeout expired,
+     * or it was cancelled from another connection.
+     *
+     * @param error an error the driver signalled
+     * @return {@code true} for a stopped statement
+     */
+    default boolean isCancellation(R2dbcException error) {
+        return error instanceof R2dbcTimeoutException;
     }
 
     /**

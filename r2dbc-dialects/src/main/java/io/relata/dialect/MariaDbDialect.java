@@ -1,6 +1,8 @@
 package io.relata.dialect;
 
+import io.r2dbc.spi.R2dbcException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -8,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -131,5 +134,35 @@ final class MariaDbDialect extends AbstractDialect {
             return LocalDateTime.class;
         }
         return boxed == UUID.class ? String.class : boxed;
+    }
+
+    /**
+     * {@code max_statement_time} is in seconds with microsecond precision, so milliseconds are written as a decimal.
+     * The server stops the statement with error 1969 (SQLSTATE 70100, "max_statement_time exceeded"), which
+     * r2dbc-mariadb 1.4.0 signals as an {@code R2dbcTimeoutException}, and the connection stays usable (verified on
+     * MariaDB 10.11). MariaDB has no transaction-scoped form: only connections Relata's own pool opened get it.
+     */
+    @Override
+    public Optional<String> sessionStatementTimeout(Duration timeout) {
+        long millis = Timeouts.millis(timeout);
+        String seconds = new BigDecimal(millis).movePointLeft(3).toPlainString();
+        return Optional.of("SET SESSION max_statement_time = " + seconds);
+    }
+
+    /**
+     * {@code KILL QUERY} stops the statement and leaves the connection open; the same user may kill its own
+     * connections. Measured on MariaDB 10.11 with r2dbc-mariadb 1.4.0: a {@code SLEEP(3)} abandoned after 300 ms kept
+     * running on the server, and the next query on that pooled connection waited 2.7 s for it (issue 9); killed
+     * this way, the connection answered again within milliseconds. The driver binds the id to {@code KILL QUERY ?}.
+     */
+    @Override
+    public Optional<StatementCancel> statementCancel() {
+        return Optional.of(new StatementCancel("SELECT CONNECTION_ID()", "KILL QUERY ?"));
+    }
+
+    /** Error 1969 (max_statement_time exceeded) and 1317 (query interrupted by {@code KILL QUERY}). */
+    @Override
+    public boolean isCancellation(R2dbcException error) {
+        return error.getErrorCode() == 1969 || error.getErrorCode() == 1317 || super.isCancellation(error);
     }
 }

@@ -88,6 +88,38 @@ class H2IntegrationTests {
     }
 
     @Nested
+    class Timeouts extends TimeoutTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Faults extends FaultTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Load extends LoadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ModelBased extends ModelTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class ReplicaRouting extends ReplicaRoutingTck {
         @Override
         protected TestDatabase database() {

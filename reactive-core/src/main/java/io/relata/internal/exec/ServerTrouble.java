@@ -34,11 +34,26 @@ final class ServerTrouble {
     static boolean test(Throwable error) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (statementTimedOut(t)) {
+                // Checked first: Relata's statement timeout wraps the driver's cancellation, which r2dbc-postgresql
+                // 1.1.1 reports as a PostgresqlNonTransientResourceException (SQLSTATE 57014).
+                return false;
+            }
             if (direct(t)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A statement stopped for taking too long: the statement's doing, which another server would repeat. Relata's
+     * statement timeouts name their SQL ({@code Supervisor}); connect and acquire timeouts, which are the server's,
+     * do not. 57014 is PostgreSQL's query_canceled, a server-side {@code statement_timeout} included.
+     */
+    private static boolean statementTimedOut(Throwable t) {
+        return t instanceof R2dbcException r
+                && ("57014".equals(r.getSqlState()) || r instanceof R2dbcTimeoutException && r.getSql() != null);
     }
 
     private static boolean direct(Throwable t) {

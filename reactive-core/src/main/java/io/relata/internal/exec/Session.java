@@ -36,7 +36,9 @@ public final class Session {
 
     private final @Nullable ConnectionFactory preloadFactory;
 
-    private final @Nullable Connection connection;
+    private final @Nullable Lease lease;
+
+    private final Supervisor supervisor;
 
     private final Consumer<String> onStatement;
 
@@ -53,13 +55,14 @@ public final class Session {
     private final @Nullable Replicas replicas;
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
-            @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            AtomicInteger borrowed) {
+            @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
+            int preloadConcurrency, AtomicInteger borrowed) {
         this.borrowed = borrowed;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
-        this.connection = connection;
+        this.lease = lease;
+        this.supervisor = supervisor;
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
@@ -75,7 +78,8 @@ public final class Session {
         this.dialect = from.dialect;
         this.factory = from.factory;
         this.preloadFactory = from.preloadFactory;
-        this.connection = from.connection;
+        this.lease = from.lease;
+        this.supervisor = from.supervisor;
         this.onStatement = from.onStatement;
         this.preloadBatchSize = from.preloadBatchSize;
         this.preloadConcurrency = from.preloadConcurrency;
@@ -94,25 +98,28 @@ public final class Session {
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
+     * @param supervisor the timeouts, and what happens to connections whose statements were abandoned
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
-        return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                new AtomicInteger());
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor) {
+        return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
+                preloadConcurrency, new AtomicInteger());
     }
 
     /**
-     * A session with this one's dialect and settings on other pools (a replica's), counting its own borrowed
-     * connections and routing nothing.
+     * A session with this one's dialect and settings on other pools (a replica's), with their own supervisor (the
+     * replica's timeouts, and statements stopped on the replica itself), counting its own borrowed connections and
+     * routing nothing.
      *
      * @param factory the (pooled) connection factory
      * @param preloadFactory the (pooled) connection factory preload queries borrow from; may be {@code factory}
+     * @param supervisor the supervisor of those pools
      * @return the session
      */
-    public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory) {
-        return new Session(this.dialect, factory, preloadFactory, null, this.onStatement, this.preloadBatchSize,
-                this.preloadConcurrency, new AtomicInteger());
+    public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory, Supervisor supervisor) {
+        return new Session(this.dialect, factory, preloadFactory, null, supervisor, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, new AtomicInteger());
     }
 
     /**
@@ -149,7 +156,7 @@ public final class Session {
      */
     public <R> Flux<R> read(Function<Session, ? extends Publisher<R>> work) {
         Replicas r = this.replicas;
-        if (r == null || this.connection != null) {
+        if (r == null || this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
         return Flux.deferContextual(context -> Replicas.primaryRequested(context)
@@ -166,11 +173,11 @@ public final class Session {
      * @return the session for preload queries
      */
     public Session forPreloads() {
-        if (this.connection != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
+        if (this.lease != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
             return this;
         }
-        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed);
+        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.supervisor,
+                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed);
     }
 
     /** @return the dialect */
@@ -185,12 +192,12 @@ public final class Session {
 
     /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
     public int preloadConcurrency() {
-        return this.connection != null ? 1 : this.preloadConcurrency;
+        return this.lease != null ? 1 : this.preloadConcurrency;
     }
 
     /** @return whether this session runs on one transaction's connection */
     public boolean inTransaction() {
-        return this.connection != null;
+        return this.lease != null;
     }
 
     /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
@@ -204,40 +211,52 @@ public final class Session {
 
     /**
      * Runs work on a connection: the transaction's, or one borrowed from the pool and returned when the work
-     * terminates or is cancelled.
-     *
-     * @param work the work
-     * @param <R> the element type
-     * @return the work's elements
+     * terminates or is cancelled (closed instead when one of its statements may still be running on the server).
      */
-    public <R> Flux<R> withConnection(Function<Connection, ? extends Publisher<R>> work) {
-        Connection c = this.connection;
-        if (c != null) {
-            return Flux.defer(() -> work.apply(c));
+    private <R> Flux<R> withConnection(Function<Lease, ? extends Publisher<R>> work) {
+        Lease l = this.lease;
+        if (l != null) {
+            return Flux.defer(() -> work.apply(l));
         }
-        return offload(Flux.usingWhen(borrow(), work, this::giveBack));
+        return offload(Flux.usingWhen(borrow(),
+                lease -> this.supervisor.prepare(lease).thenMany(Flux.defer(() -> work.apply(lease))),
+                this::giveBack,
+                (lease, error) -> giveBack(lease),
+                this::giveBack));
     }
 
     /**
      * Runs work in a transaction on one connection: commits when it completes, rolls back when it fails or is
      * cancelled. Inside a transaction already, the work joins it.
      *
+     * <p>One {@code usingWhen} holds both the connection and the transaction, so that each outcome ends them in
+     * order: after a cancel, the abandoned statement is dealt with first, then the rollback runs, then the
+     * connection goes back (two nested scopes would release the connection while the rollback still runs).
+     *
      * @param work the work, given a session bound to the transaction
      * @param <R> the element type
      * @return the work's elements
      */
     public <R> Flux<R> transaction(Function<Session, ? extends Publisher<R>> work) {
-        if (this.connection != null) {
+        if (this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
+        // The commit is part of the work, not of its cleanup: Reactor wraps a failed completion cleanup in a
+        // RuntimeException ("Async resource cleanup failed after onComplete"), and a failed commit must reach the
+        // subscriber as the driver's R2dbcException (seen when the fault tests restarted PostgreSQL mid-commit).
         return offload(Flux.usingWhen(borrow(),
-                connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed)),
-                        Connection::commitTransaction,
-                        (c, error) -> c.rollbackTransaction(),
-                        Connection::rollbackTransaction),
-                this::giveBack));
+                lease -> this.supervisor.prepare(lease).then(this.supervisor.begin(lease))
+                        .thenMany(Flux.defer(() -> work.apply(new Session(this.dialect, null, null, lease,
+                                this.supervisor, this.onStatement, this.preloadBatchSize, this.preloadConcurrency,
+                                this.borrowed))))
+                        .concatWith(commit(lease)),
+                lease -> giveBack(lease),
+                (lease, error) -> counted(this.supervisor.rollbackAndRelease(lease)),
+                lease -> counted(this.supervisor.rollbackAndRelease(lease))));
+    }
+
+    private static <R> Mono<R> commit(Lease lease) {
+        return Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty());
     }
 
     /**
@@ -253,13 +272,20 @@ public final class Session {
         return this.borrowed.get() + (r == null ? 0 : r.borrowedConnections());
     }
 
-    private Mono<Connection> borrow() {
+    private Mono<Lease> borrow() {
         ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return Mono.<Connection>from(f.create()).doOnNext(c -> this.borrowed.incrementAndGet());
+        return this.supervisor.acquire(f).map(c -> {
+            this.borrowed.incrementAndGet();
+            return this.supervisor.lease(c);
+        });
     }
 
-    private Mono<Void> giveBack(Connection connection) {
-        return Mono.from(connection.close()).doFinally(signal -> this.borrowed.decrementAndGet());
+    private Mono<Void> giveBack(Lease lease) {
+        return counted(this.supervisor.release(lease));
+    }
+
+    private Mono<Void> counted(Mono<Void> release) {
+        return release.doFinally(signal -> this.borrowed.decrementAndGet());
     }
 
     /**
@@ -271,20 +297,12 @@ public final class Session {
      * @return the mapped rows
      */
     public <R> Flux<R> select(Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return withConnection(c -> select(c, sql, mapper));
+        return withConnection(lease -> select(lease, sql, mapper));
     }
 
-    /**
-     * Runs a query on a given connection and maps its rows.
-     *
-     * @param connection the connection
-     * @param sql the statement
-     * @param mapper maps one row
-     * @param <R> the element type
-     * @return the mapped rows
-     */
-    public <R> Flux<R> select(Connection connection, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return offload(execute(connection, sql, null, this.fetchSize).concatMap(result -> result.map(mapper)));
+    private <R> Flux<R> select(Lease lease, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
+        return offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, this.fetchSize).concatMap(result -> result.map(mapper))));
     }
 
     /**
@@ -294,11 +312,12 @@ public final class Session {
      * @return the number of rows changed
      */
     public Mono<Long> update(Sql sql) {
-        return withConnection(c -> update(c, sql)).reduce(0L, Long::sum);
+        return withConnection(lease -> update(lease, sql)).reduce(0L, Long::sum);
     }
 
-    private Flux<Long> update(Connection connection, Sql sql) {
-        return offload(execute(connection, sql, null, 0).concatMap(Result::getRowsUpdated));
+    private Flux<Long> update(Lease lease, Sql sql) {
+        return offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, 0).concatMap(Result::getRowsUpdated)));
     }
 
     /**
@@ -311,7 +330,8 @@ public final class Session {
         if (statements.isEmpty()) {
             return Mono.just(0L);
         }
-        return withConnection(c -> Flux.fromIterable(statements).concatMap(sql -> update(c, sql))).reduce(0L, Long::sum);
+        return withConnection(lease -> Flux.fromIterable(statements).concatMap(sql -> update(lease, sql)))
+                .reduce(0L, Long::sum);
     }
 
     /**
@@ -322,8 +342,9 @@ public final class Session {
      * @return the generated keys
      */
     public Flux<Object> insert(Sql sql, String keyColumn) {
-        return withConnection(c -> offload(execute(c, sql, keyColumn, 0)
-                .concatMap(result -> result.map((row, meta) -> Objects.requireNonNull(row.get(0), "generated key")))));
+        return withConnection(lease -> offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, keyColumn, 0).concatMap(result -> result.map((row, meta) ->
+                        Objects.requireNonNull(row.get(0), "generated key"))))));
     }
 
     private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {

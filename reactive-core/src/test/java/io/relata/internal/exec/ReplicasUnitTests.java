@@ -44,7 +44,9 @@ class ReplicasUnitTests {
     private final List<String> attempts = new ArrayList<>();
 
     private static Session session() {
-        return Session.pooled(Dialects.postgres(), UNUSED, UNUSED, sql -> { }, 10, 1);
+        Supervisor supervisor = new Supervisor(Dialects.postgres(), Duration.ZERO, Duration.ZERO, Duration.ZERO, null,
+                false, 1);
+        return Session.pooled(Dialects.postgres(), UNUSED, UNUSED, sql -> { }, 10, 1, supervisor);
     }
 
     /** A read that fails on the named servers with the error, and else answers with the server's name. */

@@ -57,6 +57,22 @@ class ServerTroubleUnitTests {
     }
 
     @Test
+    void aStatementTimeoutIsTheStatements() {
+        // Relata's statement timeout names its SQL and wraps the driver's cancellation (r2dbc-postgresql 1.1.1:
+        // a non-transient resource exception with SQLSTATE 57014).
+        R2dbcException cancelled = new R2dbcNonTransientResourceException("canceling statement due to statement"
+                + " timeout", "57014");
+        assertThat(ServerTrouble.test(cancelled)).isFalse();
+        assertThat(ServerTrouble.test(new R2dbcTimeoutException("Statement timeout of PT1S exceeded", "57014", 0,
+                "SELECT 1", cancelled))).isFalse();
+        assertThat(ServerTrouble.test(new R2dbcTimeoutException("Statement timeout of PT1S exceeded", null, 0,
+                "SELECT 1"))).isFalse();
+        // Connect and acquire timeouts name no SQL: the server's.
+        assertThat(ServerTrouble.test(new R2dbcTimeoutException("Could not connect to the database within PT3S"
+                + " (connectTimeout)", new TimeoutException()))).isTrue();
+    }
+
+    @Test
     void aCycleOfCausesEnds() {
         RuntimeException a = new RuntimeException("a");
         RuntimeException b = new RuntimeException("b", a);
