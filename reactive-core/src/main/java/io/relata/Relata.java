@@ -5,6 +5,8 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
 import io.relata.internal.exec.Binder;
+import io.relata.internal.exec.ReplicaPools;
+import io.relata.internal.exec.Replicas;
 import io.relata.internal.exec.Session;
 import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
@@ -28,6 +30,8 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The entry point: a connection to one database, from which repositories, migrations, raw statements and
@@ -43,6 +47,12 @@ import reactor.core.publisher.Mono;
  * <p>Outside a transaction each operation borrows a pooled connection and returns it when it terminates or is
  * cancelled. The {@code Relata} given to {@link #inTransaction(Function)}'s work runs everything on the
  * transaction's one connection.
+ *
+ * <p>With read replicas ({@link Builder#replicas(ConnectionFactory...)}), reads outside a transaction (queries,
+ * {@code first}, {@code count}, {@code findById}, their preloads, association {@code find} and {@code count}) go to
+ * the replicas, taking turns; writes, {@link #exec}, {@link #migrate} and every transaction, its reads included, go to
+ * the primary. {@link Query#primary()} and {@link #readFromPrimary()} send a read to the primary. See
+ * docs/scale-out.md.
  */
 public final class Relata {
 
@@ -73,6 +83,22 @@ public final class Relata {
      * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
      */
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The longest a new connection to a read replica may take (the TCP and PostgreSQL handshake) before the replica
+     * counts as failed and the read moves on: long enough for a loaded server on the same network, short enough that
+     * a request does not wait for the operating system's connect timeout on an unreachable host.
+     */
+    public static final Duration DEFAULT_REPLICA_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    /** How long a read replica that failed is left out of the turns before reads try it again. */
+    public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * The Reactor Context key that sends every read of a reactive chain to the primary when its value is
+     * {@code Boolean.TRUE}; {@link #readFromPrimary()} builds that context.
+     */
+    public static final String READ_FROM_PRIMARY_KEY = Replicas.PRIMARY_KEY;
 
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
@@ -148,6 +174,24 @@ public final class Relata {
     }
 
     /**
+     * A Reactor Context that sends the reads of the chain it is written into to the primary, even when read replicas
+     * are configured: read-your-writes for a whole request. Reads subscribed within it, including their preloads,
+     * see every write committed before they start. Without replicas it changes nothing.
+     *
+     * <pre>{@code
+     * // one handler
+     * return users.save(user).then(users.findById(user.getId())).contextWrite(Relata.readFromPrimary());
+     * // every request of a WebFlux application, in a WebFilter
+     * return chain.filter(exchange).contextWrite(Relata.readFromPrimary());
+     * }</pre>
+     *
+     * @return a context holding {@link #READ_FROM_PRIMARY_KEY} = {@code true}, for {@code contextWrite}
+     */
+    public static ContextView readFromPrimary() {
+        return Context.of(READ_FROM_PRIMARY_KEY, Boolean.TRUE);
+    }
+
+    /**
      * Creates or updates the tables of entities, additively: it reads the existing schema first, then creates the
      * missing tables (referenced ones first), adds missing columns, creates missing indexes and unique indexes, an
      * index on every foreign-key column it manages ({@code idx_<table>_<column>}) unless an index already starts with
@@ -155,6 +199,7 @@ public final class Relata {
      * is there, does not add a constraint that exists under another name, and does not attempt one the column types
      * cannot carry (it logs a warning naming the table, columns and types instead). Idempotent: running it again
      * sends no DDL.
+     * It reads the catalog from the primary, never from a replica.
      *
      * @param entities the entity classes
      * @return completes when the schema matches; an error signal for a database error
@@ -302,6 +347,14 @@ public final class Relata {
 
         private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
 
+        private List<ConnectionFactory> replicas = List.of();
+
+        private List<String> replicaNames = List.of();
+
+        private Duration replicaConnectTimeout = DEFAULT_REPLICA_CONNECT_TIMEOUT;
+
+        private Duration replicaRetryAfter = DEFAULT_REPLICA_RETRY_AFTER;
+
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
         }
@@ -419,6 +472,32 @@ public final class Relata {
         }
 
         /**
+         * Sends reads outside transactions to read replicas of the database (PostgreSQL streaming replicas, MariaDB
+         * replicas): queries, {@code first}, {@code count}, {@code findById}, their preloads and association
+         * {@code find}/{@code count}. Writes, {@code exec}, {@code migrate} and transactions stay on the primary.
+         * Reads take turns over the replicas; one read and its preloads use one replica. A replica that fails before
+         * a read emitted anything is skipped for {@link #replicaRetryAfter(Duration)} and the read is run again on
+         * the next replica, then on the primary. Each factory is pooled like the primary's unless it already is an
+         * r2dbc-pool {@link ConnectionPool}. Replicas apply the primary's writes a little later: see
+         * {@link Query#primary()}. Calling it again replaces the replicas; no factories means no replicas.
+         *
+         * @param replicas the replicas' connection factories
+         * @return this builder
+         * @throws NullPointerException when the array or one of its factories is {@code null}
+         */
+        public Builder replicas(ConnectionFactory... replicas) {
+            Objects.requireNonNull(replicas, "replicas must not be null");
+            List<String> names = new ArrayList<>(replicas.length);
+            for (int i = 0; i < replicas.length; i++) {
+                Objects.requireNonNull(replicas[i], "replica " + (i + 1) + " must not be null");
+                names.add("replica " + (i + 1));
+            }
+            this.replicas = List.of(replicas);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
          * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
          * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
          * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
@@ -429,6 +508,37 @@ public final class Relata {
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = UrlTimeouts.check("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Like {@link #replicas(ConnectionFactory...)}, with R2DBC URLs tuned as {@link Relata#connect(String)}
+         * tunes the primary's.
+         *
+         * @param urls the replicas' R2DBC URLs, such as {@code r2dbc:postgresql://app@replica1:5432/db}
+         * @return this builder
+         * @throws IllegalArgumentException when no driver accepts a URL
+         * @throws NullPointerException when the array or one of its URLs is {@code null}
+         */
+        public Builder replicas(String... urls) {
+            Objects.requireNonNull(urls, "urls must not be null");
+            List<ConnectionFactory> factories = new ArrayList<>(urls.length);
+            List<String> names = new ArrayList<>(urls.length);
+            for (int i = 0; i < urls.length; i++) {
+                Objects.requireNonNull(urls[i], "replica URL " + (i + 1) + " must not be null");
+                try {
+                    // Timeouts in a replica's URL are removed like the primary's; the builder's apply to every server.
+                    factories.add(ConnectionFactories.get(Urls.tune(UrlTimeouts.parse(urls[i]).url())));
+                }
+                catch (IllegalStateException e) {
+                    // What ConnectionFactories says when no driver takes the URL; named here without credentials.
+                    throw new IllegalArgumentException("No R2DBC driver accepts the URL of replica " + (i + 1) + " ("
+                            + Urls.address(urls[i]) + "): " + e.getMessage(), e);
+                }
+                names.add("replica " + (i + 1) + " at " + Urls.address(urls[i]));
+            }
+            this.replicas = List.copyOf(factories);
+            this.replicaNames = List.copyOf(names);
             return this;
         }
 
@@ -448,30 +558,81 @@ public final class Relata {
         }
 
         /**
-         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
+         * Sets the longest a new connection to a read replica may take before the replica counts as failed and the
+         * read moves on (default {@link #DEFAULT_REPLICA_CONNECT_TIMEOUT}). Applies to the pools Relata creates; a
+         * replica given as a {@link ConnectionPool} keeps its own {@code maxCreateConnectionTime}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
+        public Builder replicaConnectTimeout(Duration timeout) {
+            this.replicaConnectTimeout = positive(timeout, "replicaConnectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a read replica that failed is left out before reads try it again (default
+         * {@link #DEFAULT_REPLICA_RETRY_AFTER}).
+         *
+         * @param delay a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code delay} is zero or negative
+         */
+        public Builder replicaRetryAfter(Duration delay) {
+            this.replicaRetryAfter = positive(delay, "replicaRetryAfter");
+            return this;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name + " must not be null");
+            if (duration.isZero() || duration.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+
+        /**
+         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}, and the
+         * replicas likewise.
          *
          * @return the instance
-         * @throws IllegalArgumentException when no dialect was set and none knows the database
+         * @throws IllegalArgumentException when no dialect was set and none knows the database, or when a replica's
+         *         database is of another kind than the primary
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
             Binder binder = new Binder(d, this.zone, new Catalog(d));
+            List<ConnectionPool> owned = new ArrayList<>();
+            Session session;
             if (this.factory instanceof ConnectionPool pool) {
                 // The caller's pool serves preload queries too: size it for one connection per streaming owner
                 // query plus its preloads in flight.
                 int size = pool.getMetrics().map(m -> m.getMaxAllocatedSize()).orElse(this.maxConnections);
                 Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
                         this.acquireTimeout, pool.unwrap(), false, size);
-                return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency, supervisor, binder), List.of());
+                session = Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor, binder);
             }
-            Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout, this.acquireTimeout,
-                    this.factory, true, this.maxConnections);
-            ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
-            ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
-                    Math.max(2, this.maxConnections / 2));
-            return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency, supervisor, binder), List.of(main, preloads));
+            else {
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, this.factory, true, this.maxConnections);
+                ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+                ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                        Math.max(2, this.maxConnections / 2));
+                owned.add(main);
+                owned.add(preloads);
+                session = Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor, binder);
+            }
+            if (!this.replicas.isEmpty()) {
+                ReplicaPools.Settings settings = new ReplicaPools.Settings(this.dialect == null, this.maxConnections,
+                        this.statementTimeout, this.replicaConnectTimeout, this.acquireTimeout,
+                        this.replicaRetryAfter);
+                session = session.withReplicas(ReplicaPools.open(session, this.replicas, this.replicaNames, settings,
+                        owned));
+            }
+            return new Relata(session, List.copyOf(owned));
         }
     }
 }

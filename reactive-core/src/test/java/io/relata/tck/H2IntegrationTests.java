@@ -150,4 +150,12 @@ class H2IntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class ReplicaRouting extends ReplicaRoutingTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

@@ -55,6 +55,8 @@ public final class Session {
 
     private final Binder binder;
 
+    private final @Nullable Replicas replicas;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
             int preloadConcurrency, AtomicInteger borrowed, Binder binder) {
@@ -72,6 +74,24 @@ public final class Session {
         // that loop.
         this.offload = dialect.blockingDriver();
         this.fetchSize = dialect.streamingFetchSize();
+        this.replicas = null;
+    }
+
+    /** A copy of a session with other replicas (or none): the same pools, connection and settings. */
+    private Session(Session from, @Nullable Replicas replicas) {
+        this.dialect = from.dialect;
+        this.factory = from.factory;
+        this.preloadFactory = from.preloadFactory;
+        this.lease = from.lease;
+        this.supervisor = from.supervisor;
+        this.onStatement = from.onStatement;
+        this.preloadBatchSize = from.preloadBatchSize;
+        this.preloadConcurrency = from.preloadConcurrency;
+        this.borrowed = from.borrowed;
+        this.offload = from.offload;
+        this.fetchSize = from.fetchSize;
+        this.binder = from.binder;
+        this.replicas = replicas;
     }
 
     /**
@@ -92,6 +112,62 @@ public final class Session {
             Binder binder) {
         return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
                 preloadConcurrency, new AtomicInteger(), binder);
+    }
+
+    /**
+     * A session with this one's dialect and settings on other pools (a replica's), with their own supervisor (the
+     * replica's timeouts, and statements stopped on the replica itself), counting its own borrowed connections and
+     * routing nothing.
+     *
+     * @param factory the (pooled) connection factory
+     * @param preloadFactory the (pooled) connection factory preload queries borrow from; may be {@code factory}
+     * @param supervisor the supervisor of those pools
+     * @return the session
+     */
+    public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory, Supervisor supervisor) {
+        return new Session(this.dialect, factory, preloadFactory, null, supervisor, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, new AtomicInteger(), this.binder);
+    }
+
+    /**
+     * This session with reads outside transactions routed to read replicas ({@link #read}).
+     *
+     * @param replicas the replicas
+     * @return a new session sharing this one's pools
+     */
+    public Session withReplicas(Replicas replicas) {
+        return new Session(this, Objects.requireNonNull(replicas, "replicas must not be null"));
+    }
+
+    /**
+     * This session with its reads kept on the primary ({@code Query.primary()}); itself when it routes nothing.
+     *
+     * @return the session
+     */
+    public Session onPrimary() {
+        if (this.replicas == null) {
+            return this;
+        }
+        return new Session(this, null);
+    }
+
+    /**
+     * Runs a read: the statement of a query and the preload statements it causes, as one unit. Outside a
+     * transaction, with replicas configured and the primary not asked for (by {@link #onPrimary()} or the Reactor
+     * Context key {@link Replicas#PRIMARY_KEY}), the work gets a replica's session and may be run again on another
+     * server when one fails ({@link Replicas}); otherwise it gets this session. Writes never come here.
+     *
+     * @param work the read, given the session to run on
+     * @param <R> the element type
+     * @return the read's elements
+     */
+    public <R> Flux<R> read(Function<Session, ? extends Publisher<R>> work) {
+        Replicas r = this.replicas;
+        if (r == null || this.lease != null) {
+            return Flux.defer(() -> work.apply(this));
+        }
+        return Flux.deferContextual(context -> Replicas.primaryRequested(context)
+                ? Flux.from(work.apply(onPrimary())) : r.read(onPrimary(), work));
     }
 
     /**
@@ -251,7 +327,8 @@ public final class Session {
      * @return the number of connections out
      */
     public int borrowedConnections() {
-        return this.borrowed.get();
+        Replicas r = this.replicas;
+        return this.borrowed.get() + (r == null ? 0 : r.borrowedConnections());
     }
 
     private Mono<Lease> borrow() {

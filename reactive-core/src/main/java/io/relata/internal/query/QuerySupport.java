@@ -269,12 +269,28 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     @Override
+    public QuerySupport<T> primary() {
+        return on(this.session.onPrimary());
+    }
+
+    /** This query on another session (a replica's, or the primary's). */
+    private QuerySupport<T> on(Session other) {
+        return other == this.session ? this : new QuerySupport<>(other, this.meta, this.wheres, this.orderBy,
+                this.limit, this.offset, this.unscoped, this.preloads, this.joins);
+    }
+
+    @Override
     public void subscribe(Subscriber<? super T> subscriber) {
         flux().subscribe(subscriber);
     }
 
     @Override
     public Flux<T> flux() {
+        // A read: outside a transaction it may go to a replica, with its preloads (Session.read).
+        return this.session.read(s -> on(s).run());
+    }
+
+    private Flux<T> run() {
         return Flux.defer(() -> {
             JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
             if (plan.isEmpty() && this.preloads.isEmpty()) {
@@ -448,6 +464,10 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public Mono<Long> count() {
+        return this.session.read(s -> on(s).countHere()).single();
+    }
+
+    private Mono<Long> countHere() {
         return Mono.defer(() -> {
             JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
             // One row; reduce rather than next() for the reason given in first().
