@@ -4,19 +4,27 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
+import io.relata.internal.exec.Binder;
 import io.relata.internal.exec.Hooks;
+import io.relata.internal.exec.ReplicaPools;
+import io.relata.internal.exec.Replicas;
 import io.relata.internal.exec.Session;
 import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
 import io.relata.internal.repo.DefaultRepository;
+import io.relata.internal.schema.Catalog;
+import io.relata.internal.schema.SchemaValidator;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.spi.Operation;
 import io.relata.spi.OperationObserver;
 import io.relata.spi.TransactionBinding;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,6 +34,8 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The entry point: a connection to one database, from which repositories, migrations, raw statements and
@@ -43,6 +53,12 @@ import reactor.core.publisher.Mono;
  * transaction's one connection. With a {@link TransactionBinding} (see {@link Builder#transactionBinding}), an
  * operation subscribed inside a transaction that the caller's framework manages (Spring's {@code @Transactional})
  * runs on that transaction's connection in the same way.
+ *
+ * <p>With read replicas ({@link Builder#replicas(ConnectionFactory...)}), reads outside a transaction (queries,
+ * {@code first}, {@code count}, {@code findById}, their preloads, association {@code find} and {@code count}) go to
+ * the replicas, taking turns; writes, {@link #exec}, {@link #migrate} and every transaction, its reads included, go to
+ * the primary. {@link Query#primary()} and {@link #readFromPrimary()} send a read to the primary. See
+ * docs/scale-out.md.
  */
 public final class Relata {
 
@@ -73,6 +89,22 @@ public final class Relata {
      * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
      */
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The longest a new connection to a read replica may take (the TCP and PostgreSQL handshake) before the replica
+     * counts as failed and the read moves on: long enough for a loaded server on the same network, short enough that
+     * a request does not wait for the operating system's connect timeout on an unreachable host.
+     */
+    public static final Duration DEFAULT_REPLICA_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    /** How long a read replica that failed is left out of the turns before reads try it again. */
+    public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * The Reactor Context key that sends every read of a reactive chain to the primary when its value is
+     * {@code Boolean.TRUE}; {@link #readFromPrimary()} builds that context.
+     */
+    public static final String READ_FROM_PRIMARY_KEY = Replicas.PRIMARY_KEY;
 
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
@@ -148,9 +180,32 @@ public final class Relata {
     }
 
     /**
-     * Creates or updates the tables of entities: tables (referenced ones first), missing columns, indexes,
-     * unique indexes and foreign-key constraints (added after every table exists). Idempotent: running it again
-     * changes nothing.
+     * A Reactor Context that sends the reads of the chain it is written into to the primary, even when read replicas
+     * are configured: read-your-writes for a whole request. Reads subscribed within it, including their preloads,
+     * see every write committed before they start. Without replicas it changes nothing.
+     *
+     * <pre>{@code
+     * // one handler
+     * return users.save(user).then(users.findById(user.getId())).contextWrite(Relata.readFromPrimary());
+     * // every request of a WebFlux application, in a WebFilter
+     * return chain.filter(exchange).contextWrite(Relata.readFromPrimary());
+     * }</pre>
+     *
+     * @return a context holding {@link #READ_FROM_PRIMARY_KEY} = {@code true}, for {@code contextWrite}
+     */
+    public static ContextView readFromPrimary() {
+        return Context.of(READ_FROM_PRIMARY_KEY, Boolean.TRUE);
+    }
+
+    /**
+     * Creates or updates the tables of entities, additively: it reads the existing schema first, then creates the
+     * missing tables (referenced ones first), adds missing columns, creates missing indexes and unique indexes, an
+     * index on every foreign-key column it manages ({@code idx_<table>_<column>}) unless an index already starts with
+     * that column, and the missing foreign-key constraints (after every table exists). It never drops or alters what
+     * is there, does not add a constraint that exists under another name, and does not attempt one the column types
+     * cannot carry (it logs a warning naming the table, columns and types instead). Idempotent: running it again
+     * sends no DDL.
+     * It reads the catalog from the primary, never from a replica.
      *
      * @param entities the entity classes
      * @return completes when the schema matches; an error signal for a database error
@@ -159,6 +214,30 @@ public final class Relata {
     public Mono<Void> migrate(Class<?>... entities) {
         Objects.requireNonNull(entities, "entities must not be null");
         return this.session.observe(Operation.Kind.MIGRATE, null, new Migrator(this.session).migrate(entities));
+    }
+
+    /**
+     * Checks entities against the live schema without changing it: missing tables and columns, columns whose type
+     * cannot hold their field's values, foreign-key columns no index starts with (every preload batch would scan the
+     * table), and foreign keys whose column types no constraint can join. Every problem is reported at once, each
+     * naming the entity, field, table and column; use it in CI or at start-up. It reads the catalog afresh, so it also
+     * picks up changes made to the tables outside Relata.
+     *
+     * @param entities the entity classes
+     * @return the report (emitted once, never empty); an error signal for a database error
+     * @throws MappingException synchronously, when an entity or relationship cannot be mapped
+     * @throws NullPointerException when {@code entities} is {@code null}
+     */
+    public Mono<SchemaReport> validate(Class<?>... entities) {
+        Objects.requireNonNull(entities, "entities must not be null");
+        List<EntityMeta<?>> metas = new ArrayList<>();
+        for (Class<?> type : entities) {
+            metas.add(Metadata.resolved(Objects.requireNonNull(type, "entities must not contain null")));
+        }
+        SchemaValidator validator = new SchemaValidator(this.session.dialect(), this.session.catalog(),
+                this.session.binder().conversions());
+        return this.session.refreshCatalog(Catalog.tablesOf(metas)).then(Mono.fromCallable(() ->
+                validator.check(metas)));
     }
 
     /**
@@ -206,8 +285,8 @@ public final class Relata {
      */
     public Mono<Long> exec(String sql, Object... args) {
         Fragment fragment = Fragment.statement(this.session.dialect(), sql, args);
-        return this.session.observe(Operation.Kind.EXEC, null,
-                this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build()));
+        return this.session.observe(Operation.Kind.EXEC, null, this.session.update(
+                new SqlBuilder(this.session.dialect(), this.session.binder().zone()).fragment(fragment).build()));
     }
 
     /**
@@ -274,11 +353,21 @@ public final class Relata {
 
         private @Nullable OperationObserver observer;
 
+        private ZoneId zone = ZoneOffset.UTC;
+
         private Duration statementTimeout = Duration.ZERO;
 
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
 
         private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+
+        private List<ConnectionFactory> replicas = List.of();
+
+        private List<String> replicaNames = List.of();
+
+        private Duration replicaConnectTimeout = DEFAULT_REPLICA_CONNECT_TIMEOUT;
+
+        private Duration replicaRetryAfter = DEFAULT_REPLICA_RETRY_AFTER;
 
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
@@ -371,6 +460,23 @@ public final class Relata {
         }
 
         /**
+         * Sets the time zone values of {@code timestamp without time zone} columns (MariaDB {@code DATETIME}) are
+         * wall times in, on read and on write, identically on every database and whatever the JVM's zone (default
+         * UTC). An {@code Instant} field on such a column is stored as its wall time in this zone and read back as
+         * the same instant; a {@code LocalDateTime} field on a {@code timestamp with time zone} column is taken as a
+         * wall time in this zone. Set it to the zone another application writing the same tables uses (Rails and
+         * Django default to UTC).
+         *
+         * @param zone the zone
+         * @return this builder
+         * @throws NullPointerException when {@code zone} is {@code null}
+         */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone must not be null");
+            return this;
+        }
+
+        /**
          * Sets the statement timeout (default none): a statement still running after it is stopped on the server and
          * signals an {@link io.r2dbc.spi.R2dbcTimeoutException} naming its SQL; the connection stays usable. It
          * bounds each statement as a whole, a streamed query included (its rows must all have been read in time), so
@@ -407,6 +513,32 @@ public final class Relata {
         }
 
         /**
+         * Sends reads outside transactions to read replicas of the database (PostgreSQL streaming replicas, MariaDB
+         * replicas): queries, {@code first}, {@code count}, {@code findById}, their preloads and association
+         * {@code find}/{@code count}. Writes, {@code exec}, {@code migrate} and transactions stay on the primary.
+         * Reads take turns over the replicas; one read and its preloads use one replica. A replica that fails before
+         * a read emitted anything is skipped for {@link #replicaRetryAfter(Duration)} and the read is run again on
+         * the next replica, then on the primary. Each factory is pooled like the primary's unless it already is an
+         * r2dbc-pool {@link ConnectionPool}. Replicas apply the primary's writes a little later: see
+         * {@link Query#primary()}. Calling it again replaces the replicas; no factories means no replicas.
+         *
+         * @param replicas the replicas' connection factories
+         * @return this builder
+         * @throws NullPointerException when the array or one of its factories is {@code null}
+         */
+        public Builder replicas(ConnectionFactory... replicas) {
+            Objects.requireNonNull(replicas, "replicas must not be null");
+            List<String> names = new ArrayList<>(replicas.length);
+            for (int i = 0; i < replicas.length; i++) {
+                Objects.requireNonNull(replicas[i], "replica " + (i + 1) + " must not be null");
+                names.add("replica " + (i + 1));
+            }
+            this.replicas = List.of(replicas);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
          * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
          * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
          * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
@@ -433,6 +565,37 @@ public final class Relata {
         }
 
         /**
+         * Like {@link #replicas(ConnectionFactory...)}, with R2DBC URLs tuned as {@link Relata#connect(String)}
+         * tunes the primary's.
+         *
+         * @param urls the replicas' R2DBC URLs, such as {@code r2dbc:postgresql://app@replica1:5432/db}
+         * @return this builder
+         * @throws IllegalArgumentException when no driver accepts a URL
+         * @throws NullPointerException when the array or one of its URLs is {@code null}
+         */
+        public Builder replicas(String... urls) {
+            Objects.requireNonNull(urls, "urls must not be null");
+            List<ConnectionFactory> factories = new ArrayList<>(urls.length);
+            List<String> names = new ArrayList<>(urls.length);
+            for (int i = 0; i < urls.length; i++) {
+                Objects.requireNonNull(urls[i], "replica URL " + (i + 1) + " must not be null");
+                try {
+                    // Timeouts in a replica's URL are removed like the primary's; the builder's apply to every server.
+                    factories.add(ConnectionFactories.get(Urls.tune(UrlTimeouts.parse(urls[i]).url())));
+                }
+                catch (IllegalStateException e) {
+                    // What ConnectionFactories says when no driver takes the URL; named here without credentials.
+                    throw new IllegalArgumentException("No R2DBC driver accepts the URL of replica " + (i + 1) + " ("
+                            + Urls.address(urls[i]) + "): " + e.getMessage(), e);
+                }
+                names.add("replica " + (i + 1) + " at " + Urls.address(urls[i]));
+            }
+            this.replicas = List.copyOf(factories);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
          * Sets how long an operation waits for a pooled connection when all are in use (default
          * {@link #DEFAULT_ACQUIRE_TIMEOUT}); it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException} and sends
          * nothing.
@@ -448,17 +611,56 @@ public final class Relata {
         }
 
         /**
-         * Builds the instance, pooling the factory unless it already is pooled: an r2dbc-pool
-         * {@link ConnectionPool}, or a factory that wraps one (r2dbc {@code Wrapped}, such as Spring's
-         * {@code TransactionAwareConnectionFactoryProxy} or an r2dbc-proxy factory), which is then used as it is.
+         * Sets the longest a new connection to a read replica may take before the replica counts as failed and the
+         * read moves on (default {@link #DEFAULT_REPLICA_CONNECT_TIMEOUT}). Applies to the pools Relata creates; a
+         * replica given as a {@link ConnectionPool} keeps its own {@code maxCreateConnectionTime}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
+        public Builder replicaConnectTimeout(Duration timeout) {
+            this.replicaConnectTimeout = positive(timeout, "replicaConnectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a read replica that failed is left out before reads try it again (default
+         * {@link #DEFAULT_REPLICA_RETRY_AFTER}).
+         *
+         * @param delay a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code delay} is zero or negative
+         */
+        public Builder replicaRetryAfter(Duration delay) {
+            this.replicaRetryAfter = positive(delay, "replicaRetryAfter");
+            return this;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name + " must not be null");
+            if (duration.isZero() || duration.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+
+        /**
+         * Builds the instance, pooling the factory unless it already is pooled (an r2dbc-pool {@link ConnectionPool},
+         * or a factory that wraps one, r2dbc {@code Wrapped}, such as Spring's
+         * {@code TransactionAwareConnectionFactoryProxy} or an r2dbc-proxy factory, which is then used as it is), and
+         * the replicas likewise.
          *
          * @return the instance
-         * @throws IllegalArgumentException when no dialect was set and none knows the database
+         * @throws IllegalArgumentException when no dialect was set and none knows the database, or when a replica's
+         *         database is of another kind than the primary
          * @throws IllegalStateException when a preload connection factory was set but the factory is not pooled
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
-            Hooks hooks = new Hooks(this.transactionBinding, this.observer);
+            Binder binder = new Binder(d, this.zone, new Catalog(d));
+            List<ConnectionPool> owned = new ArrayList<>();
+            Session session;
             ConnectionPool given = Pools.find(this.factory);
             if (given != null) {
                 // Without a preload factory the caller's pool serves preload queries too: size it for one connection
@@ -467,21 +669,36 @@ public final class Relata {
                 Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
                         this.acquireTimeout, given.unwrap(), false, size);
                 ConnectionFactory preloads = this.preloadFactory != null ? this.preloadFactory : this.factory;
-                return new Relata(Session.pooled(d, this.factory, preloads, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency, supervisor).withHooks(hooks), List.of());
+                session = Session.pooled(d, this.factory, preloads, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor, binder);
             }
-            if (this.preloadFactory != null) {
-                // Relata's own pools get session settings (the statement timeout) that a foreign preload pool lacks.
-                throw new IllegalStateException("preloadConnectionFactory needs a pooled factory (a ConnectionPool, "
-                        + "or one wrapping it); over " + this.factory + " Relata creates both its pools itself");
+            else {
+                if (this.preloadFactory != null) {
+                    // Relata's own pools get session settings (the statement timeout) a foreign preload pool lacks.
+                    throw new IllegalStateException("preloadConnectionFactory needs a pooled factory (a "
+                            + "ConnectionPool, or one wrapping it); over " + this.factory
+                            + " Relata creates both its pools itself");
+                }
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, this.factory, true, this.maxConnections);
+                ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+                ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                        Math.max(2, this.maxConnections / 2));
+                owned.add(main);
+                owned.add(preloads);
+                session = Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor, binder);
             }
-            Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout, this.acquireTimeout,
-                    this.factory, true, this.maxConnections);
-            ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
-            ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
-                    Math.max(2, this.maxConnections / 2));
-            return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency, supervisor).withHooks(hooks), List.of(main, preloads));
+            // Hooks before replicas: the replicas' sessions inherit the observer.
+            session = session.withHooks(new Hooks(this.transactionBinding, this.observer));
+            if (!this.replicas.isEmpty()) {
+                ReplicaPools.Settings settings = new ReplicaPools.Settings(this.dialect == null, this.maxConnections,
+                        this.statementTimeout, this.replicaConnectTimeout, this.acquireTimeout,
+                        this.replicaRetryAfter);
+                session = session.withReplicas(ReplicaPools.open(session, this.replicas, this.replicaNames, settings,
+                        owned));
+            }
+            return new Relata(session, List.copyOf(owned));
         }
 
     }

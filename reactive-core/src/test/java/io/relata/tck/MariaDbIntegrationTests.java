@@ -120,6 +120,46 @@ class MariaDbIntegrationTests {
     }
 
     @Nested
+    class Brownfield extends BrownfieldTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class BrownfieldKeys extends BrownfieldKeysTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class BrownfieldValues extends BrownfieldValuesTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ExistingSchema extends ExistingSchemaTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ReplicaRouting extends ReplicaRoutingTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class JoinedTransactions extends CallerTransactionTck {
         @Override
         protected TestDatabase database() {

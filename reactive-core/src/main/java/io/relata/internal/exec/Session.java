@@ -7,9 +7,10 @@ import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
 import io.relata.dialect.Dialect;
-import io.relata.internal.sql.Bind;
+import io.relata.internal.schema.Catalog;
 import io.relata.internal.sql.Sql;
 import io.relata.spi.Operation;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,12 +54,17 @@ public final class Session {
 
     private final AtomicInteger borrowed;
 
+    private final Binder binder;
+
+    private final @Nullable Replicas replicas;
+
     private final Hooks hooks;
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
-            int preloadConcurrency, AtomicInteger borrowed, Hooks hooks) {
+            int preloadConcurrency, AtomicInteger borrowed, Binder binder, Hooks hooks) {
         this.borrowed = borrowed;
+        this.binder = binder;
         this.hooks = hooks;
         this.dialect = dialect;
         this.factory = factory;
@@ -72,6 +78,30 @@ public final class Session {
         // that loop.
         this.offload = dialect.blockingDriver();
         this.fetchSize = dialect.streamingFetchSize();
+        this.replicas = null;
+    }
+
+    /** A copy of a session with other replicas (or none): the same pools, connection, settings and hooks. */
+    private Session(Session from, @Nullable Replicas replicas) {
+        this(from, replicas, from.hooks);
+    }
+
+    /** A copy of a session with other replicas (or none) and other hooks. */
+    private Session(Session from, @Nullable Replicas replicas, Hooks hooks) {
+        this.dialect = from.dialect;
+        this.factory = from.factory;
+        this.preloadFactory = from.preloadFactory;
+        this.lease = from.lease;
+        this.supervisor = from.supervisor;
+        this.onStatement = from.onStatement;
+        this.preloadBatchSize = from.preloadBatchSize;
+        this.preloadConcurrency = from.preloadConcurrency;
+        this.borrowed = from.borrowed;
+        this.offload = from.offload;
+        this.fetchSize = from.fetchSize;
+        this.binder = from.binder;
+        this.replicas = replicas;
+        this.hooks = hooks;
     }
 
     /**
@@ -84,12 +114,74 @@ public final class Session {
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
      * @param supervisor the timeouts, and what happens to connections whose statements were abandoned
+     * @param binder converts binds in the instance's zone for the live schema
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor) {
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor,
+            Binder binder) {
         return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
-                preloadConcurrency, new AtomicInteger(), Hooks.NONE);
+                preloadConcurrency, new AtomicInteger(), binder, Hooks.NONE);
+    }
+
+    /**
+     * A session with this one's dialect and settings on other pools (a replica's), with their own supervisor (the
+     * replica's timeouts, and statements stopped on the replica itself), counting its own borrowed connections and
+     * routing nothing.
+     *
+     * @param factory the (pooled) connection factory
+     * @param preloadFactory the (pooled) connection factory preload queries borrow from; may be {@code factory}
+     * @param supervisor the supervisor of those pools
+     * @return the session
+     */
+    public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory, Supervisor supervisor) {
+        return new Session(this.dialect, factory, preloadFactory, null, supervisor, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, new AtomicInteger(), this.binder, this.hooks.resolved());
+    }
+
+    /**
+     * This session with reads outside transactions routed to read replicas ({@link #read}).
+     *
+     * @param replicas the replicas
+     * @return a new session sharing this one's pools
+     */
+    public Session withReplicas(Replicas replicas) {
+        return new Session(this, Objects.requireNonNull(replicas, "replicas must not be null"));
+    }
+
+    /**
+     * This session with its reads kept on the primary ({@code Query.primary()}); itself when it routes nothing.
+     *
+     * @return the session
+     */
+    public Session onPrimary() {
+        if (this.replicas == null) {
+            return this;
+        }
+        return new Session(this, null);
+    }
+
+    /**
+     * Runs a read: the statement of a query and the preload statements it causes, as one unit. Outside a
+     * transaction, with replicas configured and the primary not asked for (by {@link #onPrimary()} or the Reactor
+     * Context key {@link Replicas#PRIMARY_KEY}), the work gets a replica's session and may be run again on another
+     * server when one fails ({@link Replicas}); otherwise it gets this session. Writes never come here.
+     *
+     * @param work the read, given the session to run on
+     * @param <R> the element type
+     * @return the read's elements
+     */
+    public <R> Flux<R> read(Function<Session, ? extends Publisher<R>> work) {
+        if (bindable()) {
+            // Inside the caller's own transaction a read runs on its connection, never on a replica.
+            return resolved(s -> s.read(work));
+        }
+        Replicas r = this.replicas;
+        if (r == null || this.lease != null) {
+            return Flux.defer(() -> work.apply(this));
+        }
+        return Flux.deferContextual(context -> Replicas.primaryRequested(context)
+                ? Flux.from(work.apply(onPrimary())) : r.read(onPrimary(), work));
     }
 
     /**
@@ -99,9 +191,7 @@ public final class Session {
      * @return a session sharing this one's pools
      */
     public Session withHooks(Hooks hooks) {
-        return new Session(this.dialect, this.factory, this.preloadFactory, this.lease, this.supervisor,
-                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed,
-                Objects.requireNonNull(hooks));
+        return new Session(this, this.replicas, Objects.requireNonNull(hooks, "hooks must not be null"));
     }
 
     /**
@@ -135,7 +225,7 @@ public final class Session {
     /** A session on the connection of a transaction: Relata's own, or the caller's. */
     private Session joined(Lease lease) {
         return new Session(this.dialect, null, null, lease, this.supervisor, this.onStatement, this.preloadBatchSize,
-                this.preloadConcurrency, this.borrowed, this.hooks.resolved());
+                this.preloadConcurrency, this.borrowed, this.binder, this.hooks.resolved());
     }
 
     private boolean bindable() {
@@ -209,12 +299,65 @@ public final class Session {
             return this;
         }
         return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.supervisor,
-                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.hooks);
+                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder,
+                this.hooks);
     }
 
     /** @return the dialect */
     public Dialect dialect() {
         return this.dialect;
+    }
+
+    /** @return the binder: the instance's zone, conversions and live schema */
+    public Binder binder() {
+        return this.binder;
+    }
+
+    /** @return the live schema */
+    public Catalog catalog() {
+        return this.binder.catalog();
+    }
+
+    /**
+     * Reads the tables the catalog has not read yet, on this session's connection (one borrowed for it outside a
+     * transaction); nothing is sent when every table is known.
+     *
+     * @param tables table names as Relata names them
+     * @return completes when they are known
+     */
+    public Mono<Void> loadCatalog(Collection<String> tables) {
+        return Mono.defer(() -> catalog().unread(tables).isEmpty() ? Mono.empty()
+                : withConnection(lease -> catalog().load(tables, sql -> rows(lease, sql))).then());
+    }
+
+    /**
+     * Reads tables from the catalog again, as {@code migrate} does after changing them.
+     *
+     * @param tables table names as Relata names them
+     * @return completes when they are known
+     */
+    public Mono<Void> refreshCatalog(Collection<String> tables) {
+        return withConnection(lease -> catalog().refresh(tables, sql -> rows(lease, sql))).then();
+    }
+
+    /** A catalog query's rows, every column read untyped. */
+    private Flux<@Nullable Object[]> rows(Lease lease, Sql sql) {
+        return select(lease, sql, (row, metadata) -> {
+            Object[] values = new Object[metadata.getColumnMetadatas().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.get(i);
+            }
+            return values;
+        });
+    }
+
+    /**
+     * A value headed to a mapped column is converted for the column's real type: the first statement that binds one
+     * of a table's columns reads that table's catalog first, on the same (idle) connection.
+     */
+    private <R> Flux<R> withCatalog(Lease lease, Sql sql, Flux<R> statement) {
+        List<String> unread = this.binder.unreadTables(sql);
+        return unread.isEmpty() ? statement : catalog().load(unread, query -> rows(lease, query)).thenMany(statement);
     }
 
     /** @return owners per preload query */
@@ -305,7 +448,8 @@ public final class Session {
      * @return the number of connections out
      */
     public int borrowedConnections() {
-        return this.borrowed.get();
+        Replicas r = this.replicas;
+        return this.borrowed.get() + (r == null ? 0 : r.borrowedConnections());
     }
 
     private Mono<Lease> borrow() {
@@ -337,8 +481,8 @@ public final class Session {
     }
 
     private <R> Flux<R> select(Lease lease, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return offload(this.supervisor.guard(lease, sql.text(),
-                execute(lease.connection(), sql, null, this.fetchSize).concatMap(result -> result.map(mapper))));
+        return withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, this.fetchSize).concatMap(result -> result.map(mapper)))));
     }
 
     /**
@@ -352,8 +496,8 @@ public final class Session {
     }
 
     private Flux<Long> update(Lease lease, Sql sql) {
-        return offload(this.supervisor.guard(lease, sql.text(),
-                execute(lease.connection(), sql, null, 0).concatMap(Result::getRowsUpdated)));
+        return withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, 0).concatMap(Result::getRowsUpdated))));
     }
 
     /**
@@ -378,27 +522,17 @@ public final class Session {
      * @return the generated keys
      */
     public Flux<Object> insert(Sql sql, String keyColumn) {
-        return withConnection(lease -> offload(this.supervisor.guard(lease, sql.text(),
+        return withConnection(lease -> withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
                 execute(lease.connection(), sql, keyColumn, 0).concatMap(result -> result.map((row, meta) ->
-                        Objects.requireNonNull(row.get(0), "generated key"))))));
+                        Objects.requireNonNull(row.get(0), "generated key")))))));
     }
 
     private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {
         return Flux.defer(() -> {
             Statement statement = connection.createStatement(sql.text());
-            List<Bind> binds = sql.binds();
-            for (int i = 0; i < binds.size(); i++) {
-                Bind bind = binds.get(i);
-                Object value = bind.value();
-                if (value == null) {
-                    statement.bindNull(i, bind.nullType());
-                }
-                else {
-                    statement.bind(i, value);
-                }
-            }
+            this.binder.bind(statement, sql);
             if (generatedKey != null) {
-                statement.returnGeneratedValues(generatedKey);
+                statement.returnGeneratedValues(this.dialect.generatedKeyColumn(generatedKey));
             }
             if (fetchSize > 0) {
                 statement.fetchSize(fetchSize);

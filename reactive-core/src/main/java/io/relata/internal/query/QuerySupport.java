@@ -147,7 +147,7 @@ public final class QuerySupport<T> implements Query<T> {
      * @return the bind count
      */
     public int bindCount() {
-        SqlBuilder sql = new SqlBuilder(this.session.dialect());
+        SqlBuilder sql = new SqlBuilder(this.session.dialect(), this.session.binder().zone());
         for (Fragment f : this.wheres) {
             sql.fragment(f);
         }
@@ -242,7 +242,7 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     private java.util.Map<String, EntityMeta<?>> joinedTables() {
-        return JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped).joinedTables();
+        return JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped).joinedTables();
     }
 
     @Override
@@ -270,32 +270,62 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     @Override
+    public QuerySupport<T> primary() {
+        return on(this.session.onPrimary());
+    }
+
+    /** This query on another session (a replica's, or the primary's). */
+    private QuerySupport<T> on(Session other) {
+        return other == this.session ? this : new QuerySupport<>(other, this.meta, this.wheres, this.orderBy,
+                this.limit, this.offset, this.unscoped, this.preloads, this.joins);
+    }
+
+    @Override
     public void subscribe(Subscriber<? super T> subscriber) {
         flux().subscribe(subscriber);
     }
 
     @Override
     public Flux<T> flux() {
-        // The session is resolved once, at subscription: inside the caller's own transaction (a TransactionBinding)
-        // this query, its preloads and its pieces all run on that transaction's connection.
         return this.session.observe(this.joins.isEmpty() ? Operation.Kind.FIND : Operation.Kind.JOIN,
-                this.meta.type(), this.session.resolved(s -> on(s).execute()));
-    }
-
-    private QuerySupport<T> on(Session s) {
-        return s == this.session ? this : new QuerySupport<>(s, this.meta, this.wheres, this.orderBy, this.limit,
-                this.offset, this.unscoped, this.preloads, this.joins);
+                this.meta.type(), execute());
     }
 
     /**
-     * Runs this query on its session as it is, unobserved: a preload batch runs its target queries this way, on the
-     * session its owners' query resolved, inside the batch's own observation.
+     * Runs this query unobserved: a preload batch runs its target queries this way, inside the batch's own
+     * observation. A read: outside a transaction it may go to a replica, with its preloads; inside the caller's own
+     * transaction (a TransactionBinding) it and its preloads run on that transaction's connection (Session.read).
      *
      * @return the rows, with their preloads
      */
     public Flux<T> execute() {
+        return this.session.read(s -> on(s).run());
+    }
+
+    private Flux<T> run() {
         return Flux.defer(() -> {
-            JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
+            JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
+            if (plan.isEmpty() && this.preloads.isEmpty()) {
+                return flux(plan);
+            }
+            // Joins compare key columns by their live types (casting where they differ) and preloads type their key
+            // sets by them: the tables involved are read from the catalog first, once per instance, all together.
+            return this.session.loadCatalog(catalogTables(plan)).thenMany(flux(plan));
+        });
+    }
+
+    private List<String> catalogTables(JoinPlan<T> plan) {
+        List<String> tables = new ArrayList<>(plan.tables());
+        for (PreloadSpec preload : this.preloads) {
+            for (Relationship r : preload.path()) {
+                tables.add(r.target().table());
+            }
+        }
+        return tables;
+    }
+
+    private Flux<T> flux(JoinPlan<T> plan) {
+        return Flux.defer(() -> {
             if (this.preloads.isEmpty()) {
                 return rows(plan);
             }
@@ -319,8 +349,7 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     private BiFunction<Row, RowMetadata, T> reader(JoinPlan<T> plan) {
-        Dialect dialect = this.session.dialect();
-        return (row, metadata) -> plan.read(dialect, row);
+        return plan::read;
     }
 
     private Flux<T> preloadPage(List<T> owners) {
@@ -447,13 +476,18 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public Mono<Long> count() {
-        return this.session.observe(Operation.Kind.COUNT, this.meta.type(), Mono.defer(() -> {
-            JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
-            Sql sql = render(plan, true, -1, 0);
+        return this.session.observe(Operation.Kind.COUNT, this.meta.type(),
+                this.session.read(s -> on(s).countHere()).single());
+    }
+
+    private Mono<Long> countHere() {
+        return Mono.defer(() -> {
+            JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
             // One row; reduce rather than next() for the reason given in first().
-            return this.session.select(sql, (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue())
-                    .reduce((first, next) -> first);
-        }));
+            Mono<Long> count = Mono.defer(() -> this.session.select(render(plan, true, -1, 0),
+                    (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue()).reduce((first, next) -> first));
+            return plan.isEmpty() ? count : this.session.loadCatalog(plan.tables()).then(count);
+        });
     }
 
     /**
@@ -467,7 +501,7 @@ public final class QuerySupport<T> implements Query<T> {
      */
     Sql render(JoinPlan<T> plan, boolean count, int limit, long offset) {
         Dialect dialect = this.session.dialect();
-        SqlBuilder sql = new SqlBuilder(dialect).sql("SELECT ");
+        SqlBuilder sql = new SqlBuilder(dialect, this.session.binder().zone()).sql("SELECT ");
         String table = this.meta.table();
         if (count) {
             sql.sql("COUNT(*)");
