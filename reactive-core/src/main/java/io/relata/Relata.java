@@ -55,6 +55,14 @@ public final class Relata {
      */
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
 
+    /**
+     * The default number of rows one preload batch may hold: {@value}. A to-many preload whose owners have many
+     * targets each gets fewer owners per batch (a batch of 1,000 owners with 10 orders each fits; with 100 each, a
+     * batch has about 200 owners), so memory is bounded by rows whatever the fan-out. Measured in
+     * reactive-core's streaming test and in benchmarks/README.md.
+     */
+    public static final int DEFAULT_PRELOAD_MAX_ROWS = 20_000;
+
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -119,8 +127,10 @@ public final class Relata {
 
     /**
      * Creates or updates the tables of entities: tables (referenced ones first), missing columns, indexes,
-     * unique indexes and foreign-key constraints (added after every table exists). Idempotent: running it again
-     * changes nothing.
+     * unique indexes and foreign-key constraints (added after every table exists). A many-to-many association's join
+     * table is created with the entities (composite primary key, a constraint to each side with {@code ON DELETE
+     * CASCADE} unless mapped otherwise), and the foreign-key columns to-many preloads filter on are indexed.
+     * Idempotent: running it again changes nothing.
      *
      * @param entities the entity classes
      * @return completes when the schema matches; an error signal for a database error
@@ -137,11 +147,17 @@ public final class Relata {
      * @param type the entity class
      * @param <T> the entity type
      * @return the repository
-     * @throws MappingException when the entity or one of its relationships cannot be mapped
+     * @throws MappingException when the entity or one of its relationships cannot be mapped, or when it has a
+     *         composite primary key (several {@code @Id} fields), which only a many-to-many join entity may have
      */
     public <T> Repository<T> repository(Class<T> type) {
         Objects.requireNonNull(type, "type must not be null");
         EntityMeta<T> meta = Metadata.resolved(type);
+        if (meta.compositeKey()) {
+            throw new MappingException("Entity " + type.getName() + " has a composite primary key " + meta.keys()
+                    + ": it can map a join table (@ManyToMany(joinEntity = " + type.getSimpleName() + ".class)) but "
+                    + "has no repository; give it a single @Id to use it as an entity");
+        }
         return new DefaultRepository<>(this.session, meta, false, Set.of());
     }
 
@@ -218,6 +234,8 @@ public final class Relata {
 
         private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
 
+        private int preloadMaxRows = DEFAULT_PRELOAD_MAX_ROWS;
+
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
         private Builder(ConnectionFactory factory) {
@@ -280,6 +298,25 @@ public final class Relata {
         }
 
         /**
+         * Sets about how many rows (targets) one preload batch may hold (default {@link #DEFAULT_PRELOAD_MAX_ROWS}).
+         * A batch of owners whose targets would pass it is cut smaller: batches are sized by the targets per owner
+         * seen so far in the stream, and a batch that still brings more is fetched again in two halves. Only one
+         * owner's targets are never split. Together with {@link #preloadConcurrency(int)} this bounds the memory of
+         * a streaming to-many preload.
+         *
+         * @param rows rows per batch, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code rows} is less than 1
+         */
+        public Builder preloadMaxRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("preloadMaxRows must be at least 1: " + rows);
+            }
+            this.preloadMaxRows = rows;
+            return this;
+        }
+
+        /**
          * Sets the size of the connection pool Relata creates (default 10, or twice the processors when more).
          * Preload queries of streams outside a transaction borrow from a second pool of half that size (at least
          * 2), so streams waiting for a preload connection can never hold every connection they wait for. Ignored
@@ -309,14 +346,14 @@ public final class Relata {
                 // The caller's pool serves preload queries too: size it for one connection per streaming owner
                 // query plus its preloads in flight.
                 return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency), List.of());
+                        this.preloadConcurrency).withPreloadMaxRows(this.preloadMaxRows), List.of());
             }
             ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
                     .name("relata").initialSize(0).maxSize(this.maxConnections).build());
             ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
                     .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
             return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency), List.of(main, preloads));
+                    this.preloadConcurrency).withPreloadMaxRows(this.preloadMaxRows), List.of(main, preloads));
         }
     }
 }

@@ -44,6 +44,8 @@ public final class Session {
 
     private final int preloadConcurrency;
 
+    private final int preloadMaxRows;
+
     private final boolean offload;
 
     private final int fetchSize;
@@ -52,8 +54,9 @@ public final class Session {
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            AtomicInteger borrowed) {
+            int preloadMaxRows, AtomicInteger borrowed) {
         this.borrowed = borrowed;
+        this.preloadMaxRows = preloadMaxRows;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
@@ -81,7 +84,18 @@ public final class Session {
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
             Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
         return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                new AtomicInteger());
+                Integer.MAX_VALUE, new AtomicInteger());
+    }
+
+    /**
+     * This session with a cap on the rows one preload batch may hold.
+     *
+     * @param rows rows per batch (targets fetched for one batch of owners)
+     * @return a session that differs only in that cap
+     */
+    public Session withPreloadMaxRows(int rows) {
+        return new Session(this.dialect, this.factory, this.preloadFactory, this.connection, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, rows, this.borrowed);
     }
 
     /**
@@ -98,7 +112,7 @@ public final class Session {
             return this;
         }
         return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.borrowed);
+                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed);
     }
 
     /** @return the dialect */
@@ -109,6 +123,14 @@ public final class Session {
     /** @return owners per preload query */
     public int preloadBatchSize() {
         return this.preloadBatchSize;
+    }
+
+    /**
+     * @return about how many fetched rows one preload batch may hold: a to-many preload cuts its batches to fit
+     *         (io.relata.preload.BatchPreload's maxValuesPerBatch)
+     */
+    public int preloadMaxRows() {
+        return this.preloadMaxRows;
     }
 
     /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
@@ -161,7 +183,7 @@ public final class Session {
         return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
                         c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.borrowed)),
+                                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
                         Connection::rollbackTransaction),

@@ -1,13 +1,10 @@
 package io.relata.internal.load;
 
 import io.relata.Query;
-import io.relata.dialect.Dialect;
-import io.relata.dialect.KeySetCondition;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Relationship;
 import io.relata.internal.query.QuerySupport;
-import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Fragment;
 import io.relata.preload.BatchPreload;
 import java.util.ArrayList;
@@ -29,7 +26,13 @@ import reactor.core.publisher.Mono;
 /**
  * Wires relationships to the {@link BatchPreload} operator: one query per association per batch of owners, keys
  * de-duplicated (by the operator) and rendered by the dialect as one array bind ({@code = ANY(?)}) or as
- * {@code IN} chunks below its bind limit, nested levels loaded on the fetched values before they are attached.
+ * {@code IN} chunks below its bind limit ({@link PreloadFetch}), nested levels loaded on the attached values of
+ * each batch before the batch is emitted.
+ *
+ * <p>To-one and to-many associations share the operator and differ only in how values are attached (GORM's
+ * {@code callbacks/preload.go} likewise): a to-one keeps one value per key, a to-many attaches the list of its key's
+ * values (empty when none), and a batch may hold about {@code preloadMaxRows} fetched rows, so the batches of a
+ * to-many shrink when owners have many targets and memory stays bounded whatever the fan-out.
  *
  * <p>Sibling associations are applied in name order, as GORM sorts preload names ({@code callbacks/preload.go}),
  * so the statement order is deterministic. Of several rows matching one key (a has-one with duplicates) the one
@@ -37,12 +40,6 @@ import reactor.core.publisher.Mono;
  * last, which is unspecified (go-gorm/gorm#5959).
  */
 public final class Preloader {
-
-    /**
-     * Binds kept free for the rest of a preload statement (the polymorphic type, user conditions) on top of what
-     * the user's conditions are known to need.
-     */
-    private static final int RESERVED_BINDS = 8;
 
     private Preloader() {
     }
@@ -117,79 +114,58 @@ public final class Preloader {
         if (level.children.isEmpty()) {
             return owners;
         }
-        Relationship r = level.relationship;
-        return owners.buffer(session.preloadBatchSize()).concatMap(batch -> {
+        return owners.buffer(session.preloadBatchSize())
+                .concatMap(batch -> nested(session, batch, level).then(Mono.just(batch)), 0)
+                .concatMapIterable(batch -> batch);
+    }
+
+    /**
+     * Loads a level's nested levels on the values attached to a batch of owners, each distinct value once (owners
+     * sharing a company, languages shared by several users).
+     */
+    private static Mono<Void> nested(Session session, List<?> owners, Level level) {
+        return Mono.defer(() -> {
+            Relationship r = level.relationship;
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             List<Object> values = new ArrayList<>();
-            for (T owner : batch) {
-                Object value = r.get(owner);
-                if (value != null && seen.add(value)) {
-                    values.add(value);
+            for (Object owner : owners) {
+                for (Object value : r.targets(owner)) {
+                    if (seen.add(value)) {
+                        values.add(value);
+                    }
                 }
             }
-            return apply(session, Flux.fromIterable(values), level.children.values()).then(Mono.just(batch));
-        }, 0).concatMapIterable(batch -> batch);
+            return values.isEmpty() ? Mono.empty()
+                    : apply(session, Flux.fromIterable(values), level.children.values()).then();
+        });
     }
 
     private static <T> BatchPreload<T, Object, Object> operator(Session session, Level level) {
         Relationship r = level.relationship;
-        return BatchPreload.<T, Object, Object>builder()
+        BatchPreload.Builder<T, Object, Object> builder = BatchPreload.<T, Object, Object>builder()
                 .ownerKey(r::ownerKeyValue)
-                .valueKey(r::targetKeyValue)
-                .setter(r::set)
-                .merge(level.greatestKey)
-                .fetcher(keys -> fetch(session, level, keys))
+                .fetcher(keys -> PreloadFetch.fetch(session, r, level.query, keys))
                 .batchSize(session.preloadBatchSize())
+                .maxValuesPerBatch(session.preloadMaxRows())
                 // One connection inside a transaction: one batch at a time keeps its statements in order.
-                .concurrency(session.preloadConcurrency())
-                .build();
-    }
-
-    /**
-     * Fetches the targets of one batch's distinct keys: one statement per key-set condition the dialect renders
-     * (one on PostgreSQL, one per {@code IN} chunk elsewhere), the greatest primary key kept per key, then the
-     * nested levels preloaded on those winners before any of them is attached.
-     */
-    private static Flux<Object> fetch(Session session, Level level, List<Object> keys) {
-        Relationship r = level.relationship;
-        Dialect dialect = session.dialect();
-        EntityMeta<?> target = r.target();
-        List<Object> driverKeys = new ArrayList<>(keys.size());
-        for (Object key : keys) {
-            driverKeys.add(dialect.toDatabase(key));
+                .concurrency(session.preloadConcurrency());
+        if (r.manyToMany()) {
+            // Each row carries the owner key it was joined by: a language shared by two users comes twice.
+            builder.valueKey(value -> ((PreloadFetch.Keyed) value).key())
+                    .listSetter((owner, rows) -> r.set(owner, PreloadFetch.values(rows)));
         }
-        String column = dialect.quote(target.table()) + "." + dialect.quote(r.targetKey().column());
-        List<KeySetCondition> conditions = dialect.keySet(column, driverKeys, r.keyType(),
-                level.query.bindCount() + RESERVED_BINDS);
-        List<QuerySupport<Object>> statements = new ArrayList<>(conditions.size());
-        for (KeySetCondition c : conditions) {
-            List<Object> binds = new ArrayList<>(c.binds().size());
-            for (Object b : c.binds()) {
-                // Already converted by the dialect (a typed array on PostgreSQL): bound as it is.
-                binds.add(new Bind(b, b.getClass()));
-            }
-            List<Fragment> leading = new ArrayList<>(2);
-            leading.add(new Fragment(c.sql(), binds));
-            if (r.typeColumn() != null) {
-                // A dog never gets the cat's toy with the same id: the type column routes polymorphic rows.
-                leading.add(new Fragment(dialect.quote(target.table()) + "." + dialect.quote(r.typeColumn().column())
-                        + " = ?", List.of(r.typeValue())));
-            }
-            statements.add(level.query.whereFirst(leading));
+        else if (r.toMany()) {
+            builder.valueKey(r::targetKeyValue).listSetter(r::set);
         }
-        return Flux.fromIterable(statements)
-                .concatMap(QuerySupport::flux)
-                // Collected first: the winners are known only once every row is in, and inside a transaction the
-                // connection must be free before the nested levels query it.
-                .collect(() -> new LinkedHashMap<Object, Object>(), (map, value) -> {
-                    Object key = r.targetKeyValue(value);
-                    if (key != null) {
-                        map.merge(key, value, level.greatestKey);
-                    }
-                })
-                .flatMapMany(winners -> level.children.isEmpty()
-                        ? Flux.fromIterable(winners.values())
-                        : apply(session, Flux.fromIterable(winners.values()), level.children.values()));
+        else {
+            builder.valueKey(r::targetKeyValue).setter(r::set).merge(level.greatestKey);
+        }
+        if (!level.children.isEmpty()) {
+            // After the batch's fetch has completed, so inside a transaction its one connection is free for the
+            // nested queries; before the batch is emitted, so every owner arrives fully loaded.
+            builder.onBatch(batch -> nested(session, batch, level));
+        }
+        return builder.build();
     }
 
     /**

@@ -66,14 +66,38 @@ public final class Migrator {
         for (Class<?> type : types) {
             metas.add(Metadata.resolved(type));
         }
+        for (EntityMeta<?> meta : List.copyOf(metas)) {
+            for (Relationship r : meta.relationships()) {
+                // A join entity's table is the join table: migrated like an entity (its composite key, its indexes),
+                // even when only the side that declares it is listed.
+                EntityMeta<?> entity = r.manyToMany() ? r.joinTable().entity() : null;
+                if (entity != null && !metas.contains(entity)) {
+                    metas.add(entity);
+                }
+            }
+        }
         List<EntityMeta<?>> ordered = dependencyOrder(metas);
-        List<Constraint> constraints = constraints(ordered);
+        JoinTableMigration joins = new JoinTableMigration(this.dialect, ordered);
+        // By name: a join entity may declare belongs-to fields for its key columns, whose constraints are the join
+        // table's own; the join table's (with its ON DELETE CASCADE) wins.
+        Map<String, Constraint> byName = new LinkedHashMap<>();
+        for (Constraint c : constraints(ordered)) {
+            byName.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c);
+        }
+        for (Constraint c : joins.constraints()) {
+            byName.put(c.name().toLowerCase(Locale.ROOT), c);
+        }
+        List<Constraint> constraints = List.copyOf(byName.values());
         return Flux.fromIterable(ordered).concatMap(this::table)
+                .thenMany(Flux.fromIterable(joins.tables()).concatMap(j -> existingColumns(j.joinTable().table())
+                        .flatMapMany(columns -> Flux.fromIterable(joins.create(j, columns)))
+                        .concatMap(this.session::update)))
                 .thenMany(Flux.fromIterable(ordered).concatMap(this::indexes))
+                .thenMany(Flux.fromIterable(joins.indexes(ordered)).concatMap(this.session::update))
                 .then(existingConstraints())
                 .flatMapMany(existing -> Flux.fromIterable(constraints)
-                        .filter(c -> !existing.contains(c.name.toLowerCase(Locale.ROOT)))
-                        .concatMap(c -> this.session.update(c.sql)))
+                        .filter(c -> !existing.contains(c.name().toLowerCase(Locale.ROOT)))
+                        .concatMap(c -> this.session.update(c.sql())))
                 .then();
     }
 
@@ -94,7 +118,8 @@ public final class Migrator {
         }
         for (EntityMeta<?> other : all) {
             for (Relationship r : other.relationships()) {
-                if (r.foreignKeySide() == m && r.referencedSide() != m && all.contains(r.referencedSide())
+                // A many-to-many's keys live in its join table, created after every entity table.
+                if (!r.manyToMany() && r.foreignKeySide() == m && r.referencedSide() != m && all.contains(r.referencedSide())
                         && !r.polymorphic()) {
                     visit(r.referencedSide(), all, done, visiting);
                 }
@@ -104,7 +129,7 @@ public final class Migrator {
     }
 
     private Mono<Void> table(EntityMeta<?> meta) {
-        return existingColumns(meta).flatMap(columns -> {
+        return existingColumns(meta.table()).flatMap(columns -> {
             if (columns.isEmpty()) {
                 return this.session.update(createTable(meta)).then();
             }
@@ -125,13 +150,24 @@ public final class Migrator {
         for (int i = 0; i < properties.size(); i++) {
             Property p = properties.get(i);
             sql.sql(i == 0 ? "" : ", ").id(p.column()).sql(" ");
-            if (p.equals(meta.id())) {
+            if (meta.compositeKey()) {
+                // A join entity's keys: NOT NULL, with the composite primary key after the columns.
+                sql.sql(this.dialect.columnType(p.columnType())).sql(meta.keys().contains(p) ? " NOT NULL" : "");
+            }
+            else if (p.equals(meta.id())) {
                 sql.sql(meta.generatedId() ? this.dialect.identityColumn(p.columnType())
                         : this.dialect.columnType(p.columnType()) + " PRIMARY KEY");
             }
             else {
                 sql.sql(this.dialect.columnType(p.columnType()));
             }
+        }
+        if (meta.compositeKey()) {
+            sql.sql(", PRIMARY KEY (");
+            for (int i = 0; i < meta.keys().size(); i++) {
+                sql.sql(i == 0 ? "" : ", ").id(meta.keys().get(i).column());
+            }
+            sql.sql(")");
         }
         return sql.sql(")").build();
     }
@@ -153,11 +189,11 @@ public final class Migrator {
         return "table_schema = " + this.dialect.currentSchema();
     }
 
-    private Mono<Set<String>> existingColumns(EntityMeta<?> meta) {
+    private Mono<Set<String>> existingColumns(String table) {
         Sql sql = new SqlBuilder(this.dialect)
                 .sql("SELECT column_name FROM information_schema.columns WHERE " + schemaCondition()
                         + " AND LOWER(table_name) = ")
-                .bind(meta.table().toLowerCase(Locale.ROOT), String.class).build();
+                .bind(table.toLowerCase(Locale.ROOT), String.class).build();
         return this.session.select(sql, (row, md) -> String.valueOf(row.get(0)).toLowerCase(Locale.ROOT))
                 .collect(HashSet::new, Set::add);
     }
@@ -177,7 +213,8 @@ public final class Migrator {
         Map<String, Constraint> uniques = new LinkedHashMap<>();
         for (EntityMeta<?> meta : metas) {
             for (Relationship r : meta.relationships()) {
-                if (r.polymorphic()) {
+                if (r.polymorphic() || r.manyToMany()) {
+                    // Polymorphic: GORM creates no constraint. Many-to-many: JoinTableMigration's.
                     continue;
                 }
                 Property referenced = r.references();
@@ -238,7 +275,11 @@ public final class Migrator {
      * 64 ({@code TestParseConstraintNameWithSchemaQualifiedLongTableName}); PostgreSQL's limit is 63.
      */
     static String constraintName(Relationship r) {
-        String name = ("fk_" + r.owner().table() + "_" + Naming.snake(r.name())).replace('.', '_');
+        return shorten(("fk_" + r.owner().table() + "_" + Naming.snake(r.name())).replace('.', '_'));
+    }
+
+    /** A constraint or index name cut as GORM cuts it, to fit PostgreSQL's 63 characters. */
+    static String shorten(String name) {
         if (name.length() <= 63) {
             return name;
         }
@@ -251,6 +292,13 @@ public final class Migrator {
         }
     }
 
-    private record Constraint(String name, Sql sql, boolean actions) {
+    /**
+     * A named constraint statement, added unless a constraint of that name exists.
+     *
+     * @param name the constraint name
+     * @param sql the {@code ALTER TABLE ... ADD CONSTRAINT} statement
+     * @param actions whether it carries {@code ON UPDATE}/{@code ON DELETE} actions the mapping asked for
+     */
+    record Constraint(String name, Sql sql, boolean actions) {
     }
 }

@@ -100,6 +100,26 @@ public final class QuerySupport<T> implements Query<T> {
         return this.unscoped;
     }
 
+    /** @return the conditions, in the order they were added */
+    public List<Fragment> conditions() {
+        return this.wheres;
+    }
+
+    /** @return the {@code ORDER BY} list as it is rendered, or {@code null} when unordered */
+    public @Nullable String orderSql() {
+        return this.orderBy;
+    }
+
+    /** @return the limit, or a negative number for none */
+    public int limitValue() {
+        return this.limit;
+    }
+
+    /** @return the offset, zero for none */
+    public long offsetValue() {
+        return this.offset;
+    }
+
     private static <E> List<E> plus(List<E> list, E element) {
         List<E> copy = new ArrayList<>(list.size() + 1);
         copy.addAll(list);
@@ -197,17 +217,17 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public QuerySupport<T> joins(String path) {
-        return withJoin(new JoinSpec(Paths.resolve(this.meta, path), null, false));
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path), null, false));
     }
 
     @Override
     public QuerySupport<T> joins(String path, String condition, Object... args) {
-        return withJoin(new JoinSpec(Paths.resolve(this.meta, path), Fragment.of(condition, args), false));
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path), Fragment.of(condition, args), false));
     }
 
     @Override
     public QuerySupport<T> innerJoins(String path) {
-        return withJoin(new JoinSpec(Paths.resolve(this.meta, path), null, true));
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path), null, true));
     }
 
     @Override

@@ -93,6 +93,18 @@ public final class SqlBuilder {
         return this;
     }
 
+    /**
+     * A value converted for the driver as {@link #bind} converts it, without appending anything: for statement text
+     * the dialect renders with {@code ?} markers ({@link #fragment(String, List)} binds a {@link Bind} as it is).
+     *
+     * @param value the Java value, or {@code null}
+     * @param type the Java type the column stores
+     * @return the bind
+     */
+    public Bind converted(@Nullable Object value, Class<?> type) {
+        return toBind(value, type);
+    }
+
     private Bind toBind(@Nullable Object value, Class<?> type) {
         Class<?> boxed = Types.boxed(type);
         if (value == null) {

@@ -1,0 +1,92 @@
+package io.relata.internal.save;
+
+import io.relata.dialect.Dialect;
+import io.relata.internal.meta.EntityMeta;
+import io.relata.internal.meta.JoinTable;
+import io.relata.internal.meta.Property;
+import io.relata.internal.sql.Sql;
+import io.relata.internal.sql.SqlBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The columns of a join table's rows and how one pair becomes a row: the two keys of a plain join table, or every
+ * column of its join entity, written as a fresh instance of it would hold them with the keys set and the timestamps
+ * stamped (GORM creates a join model instance per pair when {@code SetupJoinTable} was called).
+ *
+ * @param table the join table
+ * @param columns the columns, in bind order
+ * @param types the Java type each column stores
+ * @param ownerIndex the position of the owner's key column
+ * @param targetIndex the position of the target's key column
+ * @param entity the join entity, or {@code null}
+ */
+record JoinRows(JoinTable table, List<String> columns, List<Class<?>> types, int ownerIndex, int targetIndex,
+        @Nullable EntityMeta<?> entity) {
+
+    static JoinRows of(JoinTable j) {
+        EntityMeta<?> entity = j.entity();
+        if (entity == null) {
+            return new JoinRows(j, List.of(j.ownerColumn(), j.targetColumn()), List.of(j.ownerType(), j.targetType()),
+                    0, 1, null);
+        }
+        List<String> columns = new ArrayList<>();
+        List<Class<?>> types = new ArrayList<>();
+        int owner = -1;
+        int target = -1;
+        for (Property p : entity.properties()) {
+            if (p.column().equalsIgnoreCase(j.ownerColumn())) {
+                owner = columns.size();
+            }
+            else if (p.column().equalsIgnoreCase(j.targetColumn())) {
+                target = columns.size();
+            }
+            columns.add(p.column());
+            types.add(p.columnType());
+        }
+        return new JoinRows(j, List.copyOf(columns), List.copyOf(types), owner, target, entity);
+    }
+
+    /**
+     * The insert of some pairs that skips pairs already linked; a soft-deleted pair of a soft-deletable join entity
+     * comes back ({@code deleted_at} set to {@code NULL}).
+     *
+     * @param dialect the dialect
+     * @param pairs owner key and target key, as their columns store them
+     * @param now the time stamped into a join entity's timestamps
+     * @return the statement
+     */
+    Sql insert(Dialect dialect, List<Object[]> pairs, Instant now) {
+        List<String> keys = List.of(this.table.ownerColumn(), this.table.targetColumn());
+        Property deletedAt = this.entity == null ? null : this.entity.deletedAt();
+        List<String> revive = deletedAt == null ? List.of() : List.of(deletedAt.column());
+        String text = dialect.insertIgnoringDuplicates(this.table.table(), this.columns, keys, revive, pairs.size());
+        SqlBuilder sql = new SqlBuilder(dialect);
+        List<Object> binds = new ArrayList<>(pairs.size() * this.columns.size());
+        for (Object[] pair : pairs) {
+            Object row = this.entity == null ? null : row(pair, now);
+            for (int c = 0; c < this.columns.size(); c++) {
+                Object value = c == this.ownerIndex ? pair[0] : c == this.targetIndex ? pair[1]
+                        : this.entity.properties().get(c).getColumnValue(row);
+                binds.add(sql.converted(value, this.types.get(c)));
+            }
+        }
+        return sql.fragment(text, binds).build();
+    }
+
+    /** A join entity instance for one pair: keys set, {@code createdAt}/{@code updatedAt} stamped. */
+    private Object row(Object[] pair, Instant now) {
+        EntityMeta<?> meta = this.entity;
+        Object row = meta.newInstance();
+        meta.properties().get(this.ownerIndex).set(row, pair[0]);
+        meta.properties().get(this.targetIndex).set(row, pair[1]);
+        for (Property p : new Property[] {meta.createdAt(), meta.updatedAt()}) {
+            if (p != null && p.get(row) == null) {
+                p.set(row, now);
+            }
+        }
+        return row;
+    }
+}
