@@ -182,11 +182,11 @@ public abstract class HasManyTck extends ToManySupport {
         migrate(Declare.User.class, Declare.CreditCard.class);
         await(users().saveAll(Flux.just(user("a", "a1", "a2"), user("b"), user("c", "c1"))).then());
         this.jdbc.update("UPDATE credit_cards SET deleted_at = CURRENT_TIMESTAMP WHERE number = 'a2'");
-        List<Declare.User> all = awaitAll(users().findAll().orderBy("id").preload("creditCards"));
+        List<Declare.User> all = new ArrayList<>();
         List<String> sent = step("has many: retrieve with eager loading",
                 () -> all.addAll(awaitAll(users().findAll().orderBy("id").preload("creditCards"))));
         assertThat(sent).hasSize(2);
-        assertThat(all.subList(0, 3)).extracting(u -> u.creditCards.stream().map(c -> c.number).toList())
+        assertThat(all).extracting(u -> u.creditCards.stream().map(c -> c.number).toList())
                 .containsExactly(List.of("a1"), List.of(), List.of("c1"));
         assertThat(all.get(1).creditCards).as("empty, not null").isNotNull();
     }
