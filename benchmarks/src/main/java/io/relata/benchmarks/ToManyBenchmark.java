@@ -52,7 +52,8 @@ public class ToManyBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         BenchDb bench = BenchDb.of(this.db);
-        this.relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        // -Drelata.bench.batchSize: a preloadBatchSize other than the default, for tuning runs.
+        this.relata = bench.relata(Integer.getInteger("relata.bench.batchSize", Relata.DEFAULT_PRELOAD_BATCH_SIZE));
         ToManyData.seed(bench, this.relata, this.owners);
         this.customers = this.relata.repository(Customer.class);
         this.pool = bench.rawPool();

@@ -76,6 +76,11 @@ public class ToManyPeersBenchmark {
         }
         this.relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
         ToManyData.seed(bench, this.relata, this.owners);
+        open(bench);
+    }
+
+    /** Connects the peers to data already seeded, and checks them. */
+    void open(BenchDb bench) {
         Configuration cfg = new Configuration().addAnnotatedClass(HCustomer.class).addAnnotatedClass(HOrder.class);
         Properties p = new Properties();
         p.put("hibernate.connection.url", "jdbc:postgresql://" + bench.host() + ":" + bench.port() + "/"
@@ -103,7 +108,9 @@ public class ToManyPeersBenchmark {
     public void tearDown() {
         this.factory.close();
         this.pool.disposeLater().block(BenchDb.TIMEOUT);
-        this.relata.close().block(BenchDb.TIMEOUT);
+        if (this.relata != null) {
+            this.relata.close().block(BenchDb.TIMEOUT);
+        }
     }
 
     @Benchmark

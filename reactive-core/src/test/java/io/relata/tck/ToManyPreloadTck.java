@@ -183,6 +183,17 @@ public abstract class ToManyPreloadTck extends ToManySupport {
         assertThat(all.get(0).languages).hasSize(2);
     }
 
+    @Test
+    void nestedToManyLevelsInsideATransactionShareItsConnection() {
+        seed();
+        List<User> users = awaitAll(this.db.inTransaction(tx -> tx.repository(User.class).findAll().orderBy("id")
+                .preload("orders.items.product").preload("languages", q -> q.orderBy("name DESC").limit(1))));
+        assertThat(users.get(0).orders.get(0).items).extracting(i -> i.product.name).containsExactly("p1", "p2");
+        assertThat(users.get(1).orders.get(0).items).extracting(i -> i.product.name).containsExactly("p1");
+        assertThat(users).extracting(ToManyPreloadTck::names).containsExactly(List.of("FR"), List.of("FR"),
+                List.of("DE"), List.of());
+    }
+
     // ================================================================ limits per owner
 
     @Test

@@ -80,6 +80,8 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
 
     private final int maxValues;
 
+    private final @Nullable SizingHint hint;
+
     private BatchPreload(Builder<O, K, V> builder) {
         Attachment<O, V> attachment;
         if (builder.listSetter != null) {
@@ -101,6 +103,7 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         this.batchSize = builder.batchSize;
         this.concurrency = builder.concurrency;
         this.maxValues = builder.maxValues;
+        this.hint = builder.hint;
     }
 
     /**
@@ -148,7 +151,7 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         // early until the batches before it are emitted. Cancelling it cancels the upstream and every inner
         // batch, hence every fetch in flight.
         if (this.maxValues == DEFAULT_MAX_VALUES_PER_BATCH) {
-            BatchSizer fixed = new BatchSizer(this.batchSize, this.maxValues);
+            BatchSizer fixed = new BatchSizer(this.batchSize, this.maxValues, null);
             return owners.buffer(this.batchSize).flatMapSequential(batch -> this.loader.load(batch, fixed),
                     this.concurrency);
         }
@@ -156,11 +159,36 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         // the current estimate; prefetch 1 keeps at most one buffer waiting behind the one being cut, so upstream
         // demand stays bounded as above.
         return Flux.defer(() -> {
-            BatchSizer sizer = new BatchSizer(this.batchSize, this.maxValues);
+            BatchSizer sizer = new BatchSizer(this.batchSize, this.maxValues, this.hint);
             return owners.buffer(this.batchSize)
                     .concatMapIterable(sizer::split, 1)
                     .flatMapSequential(batch -> this.loader.load(batch, sizer), this.concurrency);
         });
+    }
+
+    /**
+     * What the streams of one association have seen so far: values per owner, so a new stream's first batch is sized
+     * like the last ones were instead of overflowing {@link Builder#maxValuesPerBatch(int)} and being fetched again.
+     * Thread-safe; share one instance among the preloads of one association (a preload builds from the same
+     * relationship every time a query runs). A hint is only a starting point: each stream corrects it with every
+     * fetch.
+     */
+    public static final class SizingHint {
+
+        private volatile double valuesPerOwner;
+
+        /** Creates a hint that knows nothing yet: the first stream starts with full batches. */
+        public SizingHint() {
+        }
+
+        /** @return the values per owner seen last, 0 when nothing was seen yet */
+        public double valuesPerOwner() {
+            return this.valuesPerOwner;
+        }
+
+        void record(double valuesPerOwner) {
+            this.valuesPerOwner = valuesPerOwner;
+        }
     }
 
     /**
@@ -188,6 +216,8 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         private @Nullable Function<? super List<O>, ? extends Publisher<?>> onBatch;
 
         private int maxValues = DEFAULT_MAX_VALUES_PER_BATCH;
+
+        private @Nullable SizingHint hint;
 
         private int batchSize = DEFAULT_BATCH_SIZE;
 
@@ -320,6 +350,19 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
                 throw new IllegalArgumentException("maxValuesPerBatch must be greater than 0, was " + maxValues);
             }
             this.maxValues = maxValues;
+            return this;
+        }
+
+        /**
+         * Sets where a stream's batch sizing starts from and records what it sees, shared with the other preloads of
+         * the same association. Optional, and used only with {@link #maxValuesPerBatch(int)}.
+         *
+         * @param hint the shared hint
+         * @return this builder
+         * @throws NullPointerException if {@code hint} is {@code null}
+         */
+        public Builder<O, K, V> sizingHint(SizingHint hint) {
+            this.hint = Objects.requireNonNull(hint, "hint must not be null");
             return this;
         }
 

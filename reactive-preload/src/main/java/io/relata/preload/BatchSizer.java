@@ -2,6 +2,7 @@ package io.relata.preload;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sizes the batches of one subscription so a batch holds about {@code maxValues} fetched values: the owners of each
@@ -9,7 +10,9 @@ import java.util.List;
  * {@code batchSize}. With few values per owner (a to-one association, or a few children each) every batch is a full
  * {@code batchSize}; with many, batches shrink, so memory is bounded by values rather than by owners.
  *
- * <p>The estimate is updated by every fetch that completes, possibly on another thread than the one cutting the next
+ * <p>A stream starts from its preload's {@link BatchPreload.SizingHint} when it has one (what earlier streams of the
+ * same association saw), so a repeated query does not overflow its first batch again. The estimate is updated by
+ * every fetch that completes, possibly on another thread than the one cutting the next
  * buffer, hence the volatile field; a stale read only makes one batch a little bigger or smaller.
  */
 final class BatchSizer {
@@ -18,12 +21,16 @@ final class BatchSizer {
 
     private final long maxValues;
 
+    private final BatchPreload.@Nullable SizingHint hint;
+
     /** Values per owner, an exponential moving average of completed fetches; 0 before the first one. */
     private volatile double valuesPerOwner;
 
-    BatchSizer(int batchSize, long maxValues) {
+    BatchSizer(int batchSize, long maxValues, BatchPreload.@Nullable SizingHint hint) {
         this.batchSize = batchSize;
         this.maxValues = maxValues;
+        this.hint = hint;
+        this.valuesPerOwner = hint == null ? 0 : hint.valuesPerOwner();
     }
 
     /** The owners of one batch to fetch now. */
@@ -57,6 +64,10 @@ final class BatchSizer {
         double previous = this.valuesPerOwner;
         // Half the weight on the latest batch: a run of owners with many children shrinks the batches within a
         // couple of fetches, and they grow back as quickly once the fan-out drops.
-        this.valuesPerOwner = previous <= 0 ? observed : (previous + observed) / 2;
+        double next = previous <= 0 ? observed : (previous + observed) / 2;
+        this.valuesPerOwner = next;
+        if (this.hint != null) {
+            this.hint.record(next);
+        }
     }
 }

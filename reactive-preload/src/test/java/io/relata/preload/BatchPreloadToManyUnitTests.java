@@ -132,6 +132,23 @@ class BatchPreloadToManyUnitTests {
     }
 
     @Test
+    void aSharedHintSizesTheFirstBatchOfTheNextStream() {
+        BatchPreload.SizingHint hint = new BatchPreload.SizingHint();
+        OrderFetcher first = new OrderFetcher(id -> 10);
+        users(40).transform(orders(first).batchSize(20).maxValuesPerBatch(100).concurrency(1).sizingHint(hint)
+                .build()).blockLast();
+        assertThat(first.cancelled.get()).as("the first stream learns by overflowing once").isEqualTo(1);
+        assertThat(hint.valuesPerOwner()).isEqualTo(10.0);
+        OrderFetcher second = new OrderFetcher(id -> 10);
+        users(40).transform(orders(second).batchSize(20).maxValuesPerBatch(100).concurrency(1).sizingHint(hint)
+                .build()).blockLast();
+        assertThat(second.cancelled.get()).as("the next one starts sized").isZero();
+        assertThat(second.calls).extracting(List::size).containsExactly(10, 10, 10, 10);
+        assertThatNullPointerException().isThrownBy(() -> BatchPreload.<User, Integer, Order>builder()
+                .sizingHint(null)).withMessage("hint must not be null");
+    }
+
+    @Test
     void withoutACapBatchesKeepTheirSize() {
         OrderFetcher fetcher = new OrderFetcher(id -> 50);
         users(30).transform(orders(fetcher).batchSize(10).build()).blockLast();
