@@ -11,6 +11,8 @@ import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Sql;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -52,10 +54,13 @@ public final class Session {
 
     private final AtomicInteger borrowed;
 
+    private final ConcurrentMap<Object, Object> preloadHints;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            int preloadMaxRows, AtomicInteger borrowed) {
+            int preloadMaxRows, AtomicInteger borrowed, ConcurrentMap<Object, Object> preloadHints) {
         this.borrowed = borrowed;
+        this.preloadHints = preloadHints;
         this.preloadMaxRows = preloadMaxRows;
         this.dialect = dialect;
         this.factory = factory;
@@ -84,7 +89,7 @@ public final class Session {
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
             Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
         return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                Integer.MAX_VALUE, new AtomicInteger());
+                Integer.MAX_VALUE, new AtomicInteger(), new ConcurrentHashMap<>());
     }
 
     /**
@@ -95,7 +100,7 @@ public final class Session {
      */
     public Session withPreloadMaxRows(int rows) {
         return new Session(this.dialect, this.factory, this.preloadFactory, this.connection, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, rows, this.borrowed);
+                this.preloadBatchSize, this.preloadConcurrency, rows, this.borrowed, this.preloadHints);
     }
 
     /**
@@ -112,7 +117,8 @@ public final class Session {
             return this;
         }
         return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed);
+                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed,
+                this.preloadHints);
     }
 
     /** @return the dialect */
@@ -131,6 +137,21 @@ public final class Session {
      */
     public int preloadMaxRows() {
         return this.preloadMaxRows;
+    }
+
+    /**
+     * A cache of this instance's preloads, shared by every session derived from it (preload, transaction): what
+     * earlier streams learnt of each association (io.relata.preload.BatchPreload's sizing hints). Per instance, so
+     * two {@code Relata}s never influence each other's statements.
+     *
+     * @param key the association
+     * @param create makes the value on first use
+     * @param <V> the value type
+     * @return the value
+     */
+    @SuppressWarnings("unchecked")
+    public <V> V preloadHint(Object key, java.util.function.Supplier<V> create) {
+        return (V) this.preloadHints.computeIfAbsent(key, k -> create.get());
     }
 
     /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
@@ -183,7 +204,8 @@ public final class Session {
         return offload(Flux.usingWhen(borrow(),
                 connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
                         c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed)),
+                                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed,
+                                this.preloadHints)),
                         Connection::commitTransaction,
                         (c, error) -> c.rollbackTransaction(),
                         Connection::rollbackTransaction),

@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.BinaryOperator;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -42,14 +40,6 @@ import reactor.core.publisher.Mono;
  * last, which is unspecified (go-gorm/gorm#5959).
  */
 public final class Preloader {
-
-    /**
-     * What earlier streams saw of each to-many association's targets per owner, so a repeated query sizes its first
-     * batch right instead of overflowing {@code preloadMaxRows} and fetching it again (on PostgreSQL a cancelled
-     * fetch is also drained, shared/DRIVERS.md). Static like the metadata it is keyed by: it is a starting estimate
-     * that each stream corrects, never a result, so sharing it between instances is harmless.
-     */
-    private static final ConcurrentMap<Relationship, BatchPreload.SizingHint> HINTS = new ConcurrentHashMap<>();
 
     private Preloader() {
     }
@@ -168,7 +158,10 @@ public final class Preloader {
             builder.valueKey(r::targetKeyValue).listSetter(r::set);
         }
         if (r.toMany()) {
-            builder.sizingHint(HINTS.computeIfAbsent(r, k -> new BatchPreload.SizingHint()));
+            // What earlier streams of this instance saw of the association's targets per owner, so a repeated query
+            // sizes its first batch right instead of overflowing preloadMaxRows and fetching it again (on
+            // PostgreSQL a cancelled fetch is also drained first, shared/DRIVERS.md).
+            builder.sizingHint(session.preloadHint(r, BatchPreload.SizingHint::new));
         }
         else {
             builder.valueKey(r::targetKeyValue).setter(r::set).merge(level.greatestKey);
