@@ -146,7 +146,6 @@ public final class Preloader {
                 .ownerKey(r::ownerKeyValue)
                 .fetcher(keys -> PreloadFetch.fetch(session, r, level.query, keys))
                 .batchSize(session.preloadBatchSize())
-                .maxValuesPerBatch(session.preloadMaxRows())
                 // One connection inside a transaction: one batch at a time keeps its statements in order.
                 .concurrency(session.preloadConcurrency());
         if (r.manyToMany()) {
@@ -158,6 +157,9 @@ public final class Preloader {
             builder.valueKey(r::targetKeyValue).listSetter(r::set);
         }
         if (r.toMany()) {
+            // Rows, not owners, bound a to-many batch; a to-one fetches at most about one row per owner, so the
+            // batch size bounds it already (and a large preloadBatchSize stays one statement).
+            builder.maxValuesPerBatch(session.preloadMaxRows());
             // What earlier streams of this instance saw of the association's targets per owner, so a repeated query
             // sizes its first batch right instead of overflowing preloadMaxRows and fetching it again (on
             // PostgreSQL a cancelled fetch is also drained first, shared/DRIVERS.md).
