@@ -13,20 +13,38 @@ import reactor.core.publisher.Mono;
  * never spliced into the SQL. Column names may be qualified by the table ({@code users.name}). Soft-deleted rows
  * are invisible unless {@link #unscoped()}.
  *
- * <p>Synchronous checks: a wrong number of arguments for the placeholders, an unknown association path, or a
- * {@code null} argument where a value is required is an exception thrown by the method itself, before any SQL.
+ * <p>What is bound, checked and trusted: argument values are always bound. A condition's text is SQL written by the
+ * programmer, never by a user; Relata puts each in parentheses and rejects one that could reach outside them. The
+ * text of {@link #orderBy(String)} is only ever a list of columns checked against the entity, and Relata writes the
+ * identifiers itself, so a sort parameter from a request may be passed to it; {@link #orderByRaw(String)} is
+ * trusted SQL.
+ *
+ * <p>Synchronous checks: a wrong number of arguments for the placeholders, a rejected condition or order, an
+ * unknown association path, or a {@code null} argument where a value is required is an exception thrown by the
+ * method itself, before any SQL.
  *
  * @param <T> the entity type
  */
 public interface Query<T> extends Publisher<T> {
 
     /**
-     * Adds a condition, joined to the others with {@code AND}.
+     * Adds a condition, joined to the others with {@code AND}. The condition is written inside parentheses, and it
+     * must stay there: one with a parenthesis it does not close or closes without opening, an unterminated string
+     * literal, quoted identifier or comment, a line comment that would swallow the closing parenthesis, or a
+     * {@code ;} outside literals and comments is rejected, as are the few constructs the database and its driver
+     * read differently (such as a backslash before a quote inside a literal on PostgreSQL and MariaDB). A {@code ?}
+     * inside a literal, a quoted identifier, a comment or a dollar-quoted string is not a placeholder.
      *
-     * @param condition an SQL fragment such as {@code "name = ? AND age > ?"}
+     * <p>A collection bound after {@code IN} ({@code "id IN ?"}, {@code "id NOT IN ?"}, also {@code "id IN (?)"})
+     * works at any size: PostgreSQL binds it as one typed array ({@code id = ANY($1)}, {@code id <> ALL($1)}), H2
+     * as an array from 1,001 values, MariaDB (and smaller lists) as {@code IN ($1, $2, ...)}. An empty collection
+     * keeps SQL's meaning: {@code IN} matches no row, {@code NOT IN} every row.
+     *
+     * @param condition an SQL fragment such as {@code "name = ? AND age > ?"}; trusted SQL, never user input
      * @param args one value per {@code ?}; {@code null} binds SQL {@code NULL}
      * @return a new query with the condition
-     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders
+     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders, or the
+     *         condition is rejected (the message says what and where)
      */
     Query<T> where(String condition, Object... args);
 
@@ -111,12 +129,32 @@ public interface Query<T> extends Publisher<T> {
     Query<T> innerJoins(String path);
 
     /**
-     * Sets the order, an SQL {@code ORDER BY} list such as {@code "name DESC, id"}; replaces an earlier order.
+     * Sets the order from a list of columns, {@code "[table.]column [ASC|DESC] [NULLS FIRST|LAST], ..."}, such as
+     * {@code "name DESC, id"} or {@code "companies.name NULLS LAST"}; replaces an earlier order. Each column is a
+     * column or Java field name (any case) of the entity or of a joined association, qualified, when needed, by the
+     * table name or the join's alias; unqualified, the entity's own column wins. Relata writes the order itself,
+     * with quoted identifiers, so the text never reaches the database: a sort parameter taken from a request may be
+     * passed here. Where the database has no {@code NULLS FIRST/LAST} (MariaDB) the order sorts on
+     * {@code column IS NULL} first.
      *
-     * @param orderBy the order
+     * @param columns the columns to order by
      * @return a new query with the order
+     * @throws IllegalArgumentException when the text is anything but such a list, or names a column that neither
+     *         the entity nor any association has, listing the valid columns; a column of an association joined after
+     *         this call is checked when the query runs, and fails it before any SQL is sent
      */
-    Query<T> orderBy(String orderBy);
+    Query<T> orderBy(String columns);
+
+    /**
+     * Sets the order from trusted SQL, written into the statement as it is, such as
+     * {@code "LOWER(users.name), users.id"}; replaces an earlier order. Never pass user input here: it is not checked,
+     * and a request's text could run any SQL. Use {@link #orderBy(String)} for columns.
+     *
+     * @param sql the {@code ORDER BY} list, without {@code ORDER BY}
+     * @return a new query with the order
+     * @throws IllegalArgumentException when the text is blank
+     */
+    Query<T> orderByRaw(String sql);
 
     /**
      * Limits the number of rows.

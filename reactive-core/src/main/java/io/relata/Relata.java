@@ -176,15 +176,20 @@ public final class Relata {
     }
 
     /**
-     * Runs a raw SQL statement with {@code ?} placeholders, bound to the arguments.
+     * Runs a raw SQL statement with {@code ?} placeholders, bound to the arguments. The statement is trusted SQL,
+     * sent as written (never build it from user input); only the values are bound. A {@code ?} inside a string
+     * literal, a quoted identifier, a comment or (on PostgreSQL) a dollar-quoted string is not a placeholder, read
+     * with the database's own rules ({@link Dialect#syntax()}). A collection after {@code IN} is bound as
+     * {@link Query#where(String, Object...)} binds it.
      *
      * @param sql the statement
      * @param args one value per placeholder
-     * @return the number of rows affected
-     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders
+     * @return the number of rows affected; an error signal for a database error
+     * @throws IllegalArgumentException when the number of arguments differs from the number of placeholders, or a
+     *         placeholder is written so that it would run into the marker Relata puts there ({@code ?1}, {@code $?})
      */
     public Mono<Long> exec(String sql, Object... args) {
-        Fragment fragment = Fragment.of(sql, args);
+        Fragment fragment = Fragment.statement(this.session.dialect(), sql, args);
         return this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build());
     }
 

@@ -145,6 +145,47 @@ public interface Dialect {
     }
 
     /**
+     * Renders a list of values bound to {@code IN ?} or {@code NOT IN ?} in a user's condition: the text that
+     * replaces {@code IN ?} (with {@code ?} as its bind marker) and the values to bind, so that a list of any size
+     * keeps SQL's meaning. An empty list matches no row for {@code IN} and every row for {@code NOT IN}, as SQL's
+     * {@code IN ()} would (SQL's rule for the empty set: true or false even for a {@code NULL} operand).
+     *
+     * <p>By default the list is expanded to {@code IN (?, ?, ...)} and an empty one becomes
+     * {@code IN (SELECT NULL WHERE 1=0)}. PostgreSQL binds one typed array ({@code = ANY(?)}, {@code <> ALL(?)}).
+     *
+     * @param values the values, each converted with {@link #toDatabase(Object)}; {@code null} elements bind
+     *        {@code NULL}
+     * @param negated whether the condition is {@code NOT IN}
+     * @param availableBinds how many binds the statement has left for the list
+     * @return the replacement of {@code IN ?} and its binds
+     * @throws IllegalArgumentException when the list cannot be bound within {@code availableBinds}
+     */
+    default KeySetCondition inList(List<?> values, boolean negated, int availableBinds) {
+        return InLists.expanded(this, values, negated, availableBinds);
+    }
+
+    /**
+     * The lexical rules of this database's SQL: which quotes, comments and markers it has beyond SQL's standard.
+     * Relata scans users' SQL fragments with them, to find their placeholders and to keep a condition inside its
+     * parentheses.
+     *
+     * @return the syntax, {@link SqlSyntax#STANDARD} by default
+     */
+    default SqlSyntax syntax() {
+        return SqlSyntax.STANDARD;
+    }
+
+    /**
+     * Whether {@code ORDER BY} takes {@code NULLS FIRST} and {@code NULLS LAST}; without them Relata sorts on
+     * {@code column IS NULL} first.
+     *
+     * @return {@code true} when supported
+     */
+    default boolean supportsNullsOrdering() {
+        return true;
+    }
+
+    /**
      * Converts a Java value to the value bound to the driver, such as {@link java.time.Instant} to
      * {@link java.time.LocalDateTime} in UTC on databases without a zoned timestamp, enums to their name,
      * or {@link java.util.UUID} to text where the driver cannot bind it.

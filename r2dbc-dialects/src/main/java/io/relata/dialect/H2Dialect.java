@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +44,80 @@ final class H2Dialect extends AbstractDialect {
     @Override
     public String quote(String identifier) {
         return super.quote(identifier.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Lists longer than this bind one array ({@code = ANY($1)}). InListBenchmark on H2 2.4.240 (benchmarks/README.md,
+     * two noisy runs): at 10,000 values the array took 383-407 ms against 462-707 ms expanded; up to 100 the expanded
+     * list was as fast or faster; at 1,000 the runs disagreed.
+     */
+    static final int ARRAY_LIST_THRESHOLD = 1000;
+
+    /** H2 2.4.240 rejects an array of more than 65,536 elements ("Value too long for column ARRAY"). */
+    static final int MAX_ARRAY_LENGTH = 65_536;
+
+    /**
+     * H2 2.4.240 takes at most 100,000 parameters in a statement ("Invalid value 100002 for parameter parameter
+     * index"); {@link #maxBindParameters()} stays at 65,535 for the rest of Relata, one rule for all databases.
+     */
+    static final int MAX_PARAMETERS = 100_000;
+
+    /**
+     * The column type of {@code TABLE(X type = ?)} for each array class r2dbc-h2 1.1.0.RELEASE binds (checked with
+     * {@code = ANY} and {@code <> ALL}); {@code DECFLOAT} keeps every {@code BigDecimal} exactly.
+     */
+    private static final Map<Class<?>, String> ARRAY_TYPES = Map.ofEntries(Map.entry(Long.class, "BIGINT"),
+            Map.entry(Integer.class, "INTEGER"), Map.entry(Short.class, "SMALLINT"),
+            Map.entry(String.class, "CHARACTER VARYING"), Map.entry(Boolean.class, "BOOLEAN"),
+            Map.entry(Double.class, "DOUBLE PRECISION"), Map.entry(Float.class, "REAL"),
+            Map.entry(BigDecimal.class, "DECFLOAT"), Map.entry(UUID.class, "UUID"),
+            Map.entry(java.time.LocalDate.class, "DATE"), Map.entry(java.time.LocalDateTime.class, "TIMESTAMP(9)"),
+            Map.entry(java.time.LocalTime.class, "TIME(9)"),
+            Map.entry(OffsetDateTime.class, "TIMESTAMP(9) WITH TIME ZONE"),
+            Map.entry(Instant.class, "TIMESTAMP(9) WITH TIME ZONE"));
+
+    /**
+     * H2 2.4.240 reads {@code //} as a line comment, nests block comments, takes {@code `...`} identifiers,
+     * {@code $$...$$} strings (no tags) and {@code $1} markers; a carriage return ends a {@code --} comment.
+     */
+    private static final SqlSyntax SYNTAX = SqlSyntax.of(SqlSyntax.Feature.BACKQUOTED_IDENTIFIERS,
+            SqlSyntax.Feature.DOUBLE_SLASH_COMMENTS, SqlSyntax.Feature.CARRIAGE_RETURN_ENDS_COMMENTS,
+            SqlSyntax.Feature.NESTED_BLOCK_COMMENTS, SqlSyntax.Feature.DOLLAR_QUOTES,
+            SqlSyntax.Feature.NUMBERED_PARAMETERS);
+
+    @Override
+    public SqlSyntax syntax() {
+        return SYNTAX;
+    }
+
+    /**
+     * Expanded up to {@link #ARRAY_LIST_THRESHOLD} values, one array up to H2's 65,536 elements, and beyond that
+     * arrays of 65,536 unioned in a subquery, {@code IN (SELECT X FROM TABLE(X BIGINT = ?) UNION ALL ...)}: a
+     * statement takes neither a longer array nor more than 100,000 binds, and {@code UNNEST(?)} of a parameter
+     * matches nothing on H2 2.4.240. r2dbc-h2 cannot bind a {@code null} element ("value must not be null"), so a
+     * list with one is expanded, within the 100,000 parameters.
+     */
+    @Override
+    public KeySetCondition inList(List<?> values, boolean negated, int availableBinds) {
+        if (values.size() > ARRAY_LIST_THRESHOLD) {
+            Object array = InLists.typedArray(values, ARRAY_TYPES.keySet(), false);
+            if (array != null) {
+                return values.size() <= MAX_ARRAY_LENGTH ? InLists.array(array, negated)
+                        : unionOfArrays((Object[]) array, negated);
+            }
+        }
+        return super.inList(values, negated, availableBinds + MAX_PARAMETERS - maxBindParameters());
+    }
+
+    private static KeySetCondition unionOfArrays(Object[] array, boolean negated) {
+        String type = ARRAY_TYPES.get(array.getClass().getComponentType());
+        StringBuilder sql = new StringBuilder(negated ? "NOT IN (" : "IN (");
+        List<Object> binds = new ArrayList<>();
+        for (int from = 0; from < array.length; from += MAX_ARRAY_LENGTH) {
+            sql.append(from == 0 ? "" : " UNION ALL ").append("SELECT X FROM TABLE(X ").append(type).append(" = ?)");
+            binds.add(Arrays.copyOfRange(array, from, Math.min(array.length, from + MAX_ARRAY_LENGTH)));
+        }
+        return new KeySetCondition(sql.append(')').toString(), binds);
     }
 
     /** r2dbc-h2 does its JDBC work on the subscribing thread (shared/DRIVERS.md). */

@@ -64,6 +64,22 @@ class PostgresIntegrationTests {
     }
 
     @Nested
+    class HostileInput extends HostileInputTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ConditionsAndOrder extends ConditionsAndOrderTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class Joins extends JoinsTck {
         @Override
         protected TestDatabase database() {

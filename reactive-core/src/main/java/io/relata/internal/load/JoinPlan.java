@@ -103,6 +103,20 @@ public final class JoinPlan<T> {
         return out.toString();
     }
 
+    /**
+     * The joined tables by the name the statement gives them (the table's own name, or the alias of a table that
+     * appears more than once), in join order: what a qualified column in {@code orderBy} may name.
+     *
+     * @return the joined entities by table name or alias
+     */
+    public Map<String, EntityMeta<?>> joinedTables() {
+        Map<String, EntityMeta<?>> tables = new LinkedHashMap<>();
+        for (Node n : this.nodes) {
+            tables.put(n.alias, n.relationship.target());
+        }
+        return tables;
+    }
+
     /** @return whether there is nothing to join */
     public boolean isEmpty() {
         return this.nodes.isEmpty();

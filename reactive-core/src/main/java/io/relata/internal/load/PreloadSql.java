@@ -14,6 +14,7 @@ import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders the statement that fetches one batch's targets of a to-many association, or of any association whose
@@ -86,10 +87,10 @@ final class PreloadSql {
         if (r.manyToMany()) {
             sql.sql(", ").column(r.joinTable().table(), r.joinTable().ownerColumn());
         }
-        String order = order(d, query, target);
         if (windowed) {
-            sql.sql(", ROW_NUMBER() OVER (PARTITION BY ").sql(keyColumn(d, r)).sql(" ORDER BY ").sql(order)
-                    .sql(") AS ").id(ROW_NUMBER);
+            sql.sql(", ROW_NUMBER() OVER (PARTITION BY ").sql(keyColumn(d, r)).sql(" ORDER BY ");
+            order(sql, query, r);
+            sql.sql(") AS ").id(ROW_NUMBER);
         }
         sql.sql(" FROM ").id(table);
         if (r.manyToMany()) {
@@ -103,7 +104,7 @@ final class PreloadSql {
             }
         }
         boolean first = !Statements.softDeleteScope(sql, target, table, query.isUnscoped(), " WHERE ");
-        sql.sql(first ? " WHERE (" : " AND (").fragment(keys.sql(), binds(keys)).sql(")");
+        sql.sql(first ? " WHERE (" : " AND (").fragment(new Fragment(keys.sql(), binds(keys))).sql(")");
         Property type = r.typeColumn();
         if (type != null) {
             // A dog never gets the cat's toys with the same id: the type column routes polymorphic rows.
@@ -113,7 +114,9 @@ final class PreloadSql {
             sql.sql(" AND (").fragment(where).sql(")");
         }
         if (!windowed) {
-            return sql.sql(" ORDER BY ").sql(order).build();
+            sql.sql(" ORDER BY ");
+            order(sql, query, r);
+            return sql.build();
         }
         long from = query.offsetValue();
         sql.sql(") ").id(PAGE).sql(" WHERE ").column(PAGE, ROW_NUMBER).sql(" > ").sql(Long.toString(from));
@@ -128,10 +131,14 @@ final class PreloadSql {
      * The query's order with the primary key as the last tie-break, so each owner's targets come in a stable order
      * ("children in primary-key order unless the customizer orders them", issue 11).
      */
-    private static String order(Dialect d, QuerySupport<Object> query, EntityMeta<?> target) {
-        String pk = d.quote(target.table()) + "." + d.quote(target.id().column());
-        String order = query.orderSql();
-        return order == null || order.isBlank() ? pk : order + ", " + pk;
+    private static void order(SqlBuilder sql, QuerySupport<Object> query, Relationship r) {
+        EntityMeta<?> target = r.target();
+        // A many-to-many's join entity is in the statement too, so its columns may order the targets.
+        EntityMeta<?> joinEntity = r.manyToMany() ? r.joinTable().entity() : null;
+        if (query.renderOrder(sql, joinEntity == null ? Map.of() : Map.of(r.joinTable().table(), joinEntity))) {
+            sql.sql(", ");
+        }
+        sql.column(target.table(), target.id().column());
     }
 
     /** The key set's values are already converted by the dialect (a typed array on PostgreSQL): bound as they are. */

@@ -17,7 +17,6 @@ import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,7 +46,7 @@ public final class QuerySupport<T> implements Query<T> {
 
     private final List<Fragment> wheres;
 
-    private final @Nullable String orderBy;
+    private final @Nullable Ordering orderBy;
 
     private final int limit;
 
@@ -59,7 +58,7 @@ public final class QuerySupport<T> implements Query<T> {
 
     private final List<JoinSpec> joins;
 
-    private QuerySupport(Session session, EntityMeta<T> meta, List<Fragment> wheres, @Nullable String orderBy,
+    private QuerySupport(Session session, EntityMeta<T> meta, List<Fragment> wheres, @Nullable Ordering orderBy,
             int limit, long offset, boolean unscoped, List<PreloadSpec> preloads, List<JoinSpec> joins) {
         this.session = session;
         this.meta = meta;
@@ -105,9 +104,21 @@ public final class QuerySupport<T> implements Query<T> {
         return this.wheres;
     }
 
-    /** @return the {@code ORDER BY} list as it is rendered, or {@code null} when unordered */
-    public @Nullable String orderSql() {
-        return this.orderBy;
+    /**
+     * Writes this query's order (without {@code ORDER BY}) over its own table and the given others, such as a
+     * preload's join table; nothing when the query is unordered.
+     *
+     * @param sql the builder
+     * @param joined other tables the statement reads, by the name it gives them
+     * @return whether an order was written
+     * @throws IllegalArgumentException when a column of the order is not in those tables (before any SQL)
+     */
+    public boolean renderOrder(SqlBuilder sql, java.util.Map<String, EntityMeta<?>> joined) {
+        if (this.orderBy == null) {
+            return false;
+        }
+        this.orderBy.render(sql, this.meta, joined);
+        return true;
     }
 
     /** @return the limit, or a negative number for none */
@@ -129,7 +140,7 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public QuerySupport<T> where(String condition, Object... args) {
-        Fragment fragment = Fragment.of(condition, args);
+        Fragment fragment = Fragment.condition(this.session.dialect(), condition, args);
         return new QuerySupport<>(this.session, this.meta, plus(this.wheres, fragment), this.orderBy, this.limit,
                 this.offset, this.unscoped, this.preloads, this.joins);
     }
@@ -160,24 +171,23 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     /**
-     * The number of binds this query's conditions carry (a collection argument counts its elements), so a preload
-     * knows how many binds its key set may use.
+     * The number of binds this query's conditions carry, rendered as the dialect renders them (a list after
+     * {@code IN} is one array bind on PostgreSQL, one bind per value elsewhere), so a preload knows how many binds
+     * its key set may use.
      *
      * @return the bind count
      */
     public int bindCount() {
-        int count = 0;
+        SqlBuilder sql = new SqlBuilder(this.session.dialect());
         for (Fragment f : this.wheres) {
-            for (Object arg : f.args()) {
-                count += arg instanceof java.util.Collection<?> c ? Math.max(1, c.size()) : 1;
-            }
+            sql.fragment(f);
         }
         for (JoinSpec j : this.joins) {
             if (j.condition() != null) {
-                count += j.condition().args().size();
+                sql.fragment(j.condition());
             }
         }
-        return count;
+        return sql.bindCount();
     }
 
     private QuerySupport<T> withPreload(PreloadSpec spec) {
@@ -192,7 +202,8 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public QuerySupport<T> preload(String path, String condition, Object... args) {
-        return withPreload(new PreloadSpec(Paths.resolve(this.meta, path), Fragment.of(condition, args), null));
+        return withPreload(new PreloadSpec(Paths.resolve(this.meta, path),
+                Fragment.condition(this.session.dialect(), condition, args), null));
     }
 
     @Override
@@ -222,7 +233,8 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public QuerySupport<T> joins(String path, String condition, Object... args) {
-        return withJoin(new JoinSpec(Paths.toOne(this.meta, path), Fragment.of(condition, args), false));
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path),
+                Fragment.condition(this.session.dialect(), condition, args), false));
     }
 
     @Override
@@ -231,10 +243,37 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     @Override
-    public QuerySupport<T> orderBy(String orderBy) {
-        Objects.requireNonNull(orderBy, "orderBy must not be null");
-        return new QuerySupport<>(this.session, this.meta, this.wheres, orderBy, this.limit, this.offset,
+    public QuerySupport<T> orderBy(String columns) {
+        Objects.requireNonNull(columns, "columns must not be null");
+        return withOrder(Ordering.columns(columns, this.meta, joinedTables()));
+    }
+
+    @Override
+    public QuerySupport<T> orderByRaw(String sql) {
+        Objects.requireNonNull(sql, "sql must not be null");
+        if (sql.isBlank()) {
+            throw new IllegalArgumentException("orderByRaw must not be given a blank order");
+        }
+        return withOrder(Ordering.raw(sql));
+    }
+
+    /**
+     * Orders by the primary key: Relata's own order, which never goes through the checks of user text.
+     *
+     * @param descending greatest key first
+     * @return a new query with the order
+     */
+    public QuerySupport<T> orderByKey(boolean descending) {
+        return withOrder(Ordering.primaryKey(descending));
+    }
+
+    private QuerySupport<T> withOrder(Ordering order) {
+        return new QuerySupport<>(this.session, this.meta, this.wheres, order, this.limit, this.offset,
                 this.unscoped, this.preloads, this.joins);
+    }
+
+    private java.util.Map<String, EntityMeta<?>> joinedTables() {
+        return JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped).joinedTables();
     }
 
     @Override
@@ -363,7 +402,7 @@ public final class QuerySupport<T> implements Query<T> {
         AtomicLong position = new AtomicLong(this.offset);
         if (this.orderBy == null && this.joins.isEmpty()) {
             Property id = this.meta.id();
-            QuerySupport<T> ordered = orderBy(primaryKeyOrder());
+            QuerySupport<T> ordered = orderByKey(false);
             AtomicReference<@Nullable Object> last = new AtomicReference<>();
             return pieces(n -> Mono.defer(() -> {
                 int size = (int) Math.min(page, end - position.get());
@@ -373,7 +412,7 @@ public final class QuerySupport<T> implements Query<T> {
                 Object after = last.get();
                 // The first page skips the query's offset; the next ones start after the last key read.
                 QuerySupport<T> q = after == null ? ordered
-                        : ordered.where(new Fragment(primaryKeyOrder() + " > ?", Collections.singletonList(after)));
+                        : ordered.where(Fragment.condition(this.session.dialect(), primaryKeyOrder() + " > ?", after));
                 return this.session.select(q.render(plan, false, size, after == null ? this.offset : 0), reader)
                         .collectList()
                         .doOnNext(owners -> {
@@ -385,8 +424,7 @@ public final class QuerySupport<T> implements Query<T> {
             }), page);
         }
         // The primary key breaks ties, so rows with equal sort keys cannot move between pages.
-        QuerySupport<T> ordered = orderBy(this.orderBy == null ? primaryKeyOrder()
-                : this.orderBy + ", " + primaryKeyOrder());
+        QuerySupport<T> ordered = this.orderBy == null ? orderByKey(false) : withOrder(this.orderBy.thenPrimaryKey());
         return pieces(n -> Mono.defer(() -> {
             long from = position.get();
             int size = (int) Math.min(page, end - from);
@@ -414,7 +452,7 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public Mono<T> first() {
-        QuerySupport<T> q = this.orderBy == null ? orderBy(primaryKeyOrder()) : this;
+        QuerySupport<T> q = this.orderBy == null ? orderByKey(false) : this;
         // reduce, not next(): next() cancels the query after its row, and the connection would then be returned
         // asynchronously after the Mono completed; reading to completion returns it before the row is emitted.
         return q.limit(1).flux().reduce((first, next) -> first);
@@ -463,7 +501,8 @@ public final class QuerySupport<T> implements Query<T> {
         }
         if (!count) {
             if (this.orderBy != null) {
-                sql.sql(" ORDER BY ").sql(this.orderBy);
+                sql.sql(" ORDER BY ");
+                this.orderBy.render(sql, this.meta, plan.joinedTables());
             }
             if (limit >= 0) {
                 sql.sql(" LIMIT ").sql(Integer.toString(limit));

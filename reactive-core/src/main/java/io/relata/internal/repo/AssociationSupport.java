@@ -87,13 +87,10 @@ final class AssociationSupport<A> implements Association<A> {
             if (this.relationship.ownerKeyValue(this.owner) == null) {
                 return Mono.empty();
             }
-            EntityMeta<?> target = this.relationship.target();
-            String pk = this.session.dialect().quote(target.table()) + "." + this.session.dialect()
-                    .quote(target.id().column());
             // Of several matching has-one rows the greatest key wins, as in preload.
             // singleOrEmpty, not next: next() cancels the query, and the connection would go back to the pool after
             // the value is emitted rather than before.
-            return targets().orderBy(pk + " DESC").limit(1).flux().singleOrEmpty();
+            return targets().orderByKey(true).limit(1).flux().singleOrEmpty();
         }));
     }
 

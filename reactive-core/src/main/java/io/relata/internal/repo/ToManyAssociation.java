@@ -94,9 +94,7 @@ final class ToManyAssociation<A> implements Association<A> {
             if (keys.isEmpty()) {
                 return Flux.empty();
             }
-            EntityMeta<?> target = this.relationship.target();
-            return targets(keys).orderBy(this.session.dialect().quote(target.table()) + "."
-                    + this.session.dialect().quote(target.id().column())).flux();
+            return targets(keys).orderByKey(false).flux();
         }));
     }
 

@@ -4,6 +4,7 @@ import io.relata.dialect.Dialect;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.JoinTable;
 import io.relata.internal.meta.Property;
+import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import java.time.Instant;
@@ -73,7 +74,8 @@ record JoinRows(JoinTable table, List<String> columns, List<Class<?>> types, int
                 binds.add(sql.converted(value, this.types.get(c)));
             }
         }
-        return sql.fragment(text, binds).build();
+        // The dialect's own statement, checked for its markers only, each bound as converted above.
+        return sql.fragment(Fragment.statement(dialect, text, binds.toArray())).build();
     }
 
     /** A join entity instance for one pair: keys set, {@code createdAt}/{@code updatedAt} stamped. */

@@ -1,7 +1,9 @@
 package io.relata.internal.sql;
 
 import io.relata.dialect.Dialect;
+import io.relata.dialect.KeySetCondition;
 import io.relata.internal.meta.Types;
+import io.relata.internal.sql.Scan.Placeholder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -115,34 +117,77 @@ public final class SqlBuilder {
     }
 
     /**
-     * Appends a user fragment, turning each {@code ?} outside quotes into a placeholder bound to the next argument.
+     * Appends a fragment, turning each of its placeholders into the dialect's marker bound to the next argument. A
+     * collection after {@code IN} or {@code NOT IN} is rendered by the dialect ({@link Dialect#inList}); any other
+     * collection expands to a parenthesised list.
      *
      * @param fragment the checked fragment
      * @return this builder
+     * @throws IllegalArgumentException when the fragment is rejected under this dialect's syntax (a fragment made
+     *         without a dialect is checked here), or a list does not fit in the statement's binds
      */
     public SqlBuilder fragment(Fragment fragment) {
-        return fragment(fragment.sql(), fragment.args());
+        List<Placeholder> placeholders = fragment.placeholders(this.dialect.syntax());
+        String sql = fragment.sql();
+        List<?> args = fragment.args();
+        int position = 0;
+        for (int k = 0; k < placeholders.size(); k++) {
+            Placeholder p = placeholders.get(k);
+            Object arg = args.get(k);
+            if (p.inList() && arg instanceof Collection<?> values && flat(values)) {
+                this.text.append(sql, position, p.listStart());
+                inList(values, p.negated());
+                position = p.listEnd();
+            }
+            else {
+                this.text.append(sql, position, p.offset());
+                bindArgument(arg);
+                position = p.offset() + 1;
+            }
+        }
+        this.text.append(sql, position, sql.length());
+        return this;
+    }
+
+    /** Whether a collection holds plain values (not lists of tuples, not Relata's own binds). */
+    private static boolean flat(Collection<?> values) {
+        for (Object v : values) {
+            if (v instanceof Collection<?> || v instanceof Bind) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * Appends SQL with {@code ?} markers bound to the given values, in order.
-     *
-     * @param sql text with {@code ?} markers
-     * @param args one value per marker
-     * @return this builder
+     * Replaces {@code [NOT] IN ?} by the dialect's rendering of the list: one array on PostgreSQL, so a list of any
+     * size is one bind (65,536 binds fail there with "invalid message format", issue 9).
      */
-    public SqlBuilder fragment(String sql, List<?> args) {
-        List<String> pieces = Fragment.split(sql);
-        this.text.append(pieces.get(0));
-        for (int i = 1; i < pieces.size(); i++) {
-            bindArgument(args.get(i - 1));
-            this.text.append(pieces.get(i));
+    private void inList(Collection<?> values, boolean negated) {
+        List<@Nullable Object> converted = new ArrayList<>(values.size());
+        for (Object v : values) {
+            converted.add(v == null ? null : this.dialect.toDatabase(v));
         }
-        return this;
+        KeySetCondition list = this.dialect.inList(converted, negated, this.dialect.maxBindParameters() - this.binds.size());
+        String sql = list.sql();
+        int bind = 0;
+        int from = 0;
+        for (int at = sql.indexOf('?'); at >= 0; at = sql.indexOf('?', from)) {
+            this.text.append(sql, from, at).append(this.dialect.placeholder(this.binds.size()));
+            Object value = list.binds().get(bind++);
+            this.binds.add(value == null ? new Bind(null, this.dialect.nullBindType(String.class))
+                    : new Bind(value, value.getClass()));
+            from = at + 1;
+        }
+        this.text.append(sql, from, sql.length());
     }
 
     private void bindArgument(@Nullable Object arg) {
         if (arg instanceof Collection<?> values) {
+            if (values.size() > this.dialect.maxBindParameters() - this.binds.size()) {
+                throw new IllegalArgumentException("A list of " + values.size() + " values outside IN ? needs one bind "
+                        + "each, more than a " + this.dialect.name() + " statement has room for; bind it after IN");
+            }
             this.text.append('(');
             if (values.isEmpty()) {
                 this.text.append("NULL");

@@ -82,7 +82,7 @@ class PreloadSqlUnitTests {
                 q -> q.orderBy("created_at DESC").offset(1).limit(3), List.of(7L));
         assertThat(sql).singleElement().extracting(Sql::text).isEqualTo("SELECT * FROM (SELECT \"ORDERS\".\"ID\", "
                 + "\"ORDERS\".\"USER_ID\", \"ORDERS\".\"NUMBER\", \"ORDERS\".\"CREATED_AT\", \"ORDERS\".\"DELETED_AT\", "
-                + "ROW_NUMBER() OVER (PARTITION BY \"ORDERS\".\"USER_ID\" ORDER BY created_at DESC, \"ORDERS\".\"ID\") "
+                + "ROW_NUMBER() OVER (PARTITION BY \"ORDERS\".\"USER_ID\" ORDER BY \"ORDERS\".\"CREATED_AT\" DESC, \"ORDERS\".\"ID\") "
                 + "AS \"RELATA_RN\" FROM \"ORDERS\" WHERE \"ORDERS\".\"DELETED_AT\" IS NULL AND (\"ORDERS\".\"USER_ID\" "
                 + "= $1)) \"RELATA_P\" WHERE \"RELATA_P\".\"RELATA_RN\" > 1 AND \"RELATA_P\".\"RELATA_RN\" <= 4 "
                 + "ORDER BY \"RELATA_P\".\"RELATA_RN\"");

@@ -19,7 +19,7 @@ class SqlBuilderUnitTests {
     static Stream<Arguments> dialects() {
         return Stream.of(
                 Arguments.of(Dialects.postgres(),
-                        "SELECT \"users\".\"name\" FROM \"users\" WHERE (name = $1 AND age IN ($2, $3)) AND x = $4"),
+                        "SELECT \"users\".\"name\" FROM \"users\" WHERE (name = $1 AND age = ANY($2)) AND x = $3"),
                 Arguments.of(Dialects.h2(),
                         "SELECT \"USERS\".\"NAME\" FROM \"USERS\" WHERE (name = $1 AND age IN ($2, $3)) AND x = $4"),
                 Arguments.of(Dialects.mariadb(),
@@ -34,8 +34,13 @@ class SqlBuilderUnitTests {
                 .sql(" AND x = ").bind(null, Long.class)
                 .build();
         assertThat(sql.text()).isEqualTo(expected);
-        assertThat(sql.binds()).extracting(Bind::value).containsExactly("ann", 1, 2, null);
-        assertThat(sql.binds().get(3).nullType()).isEqualTo(Long.class);
+        if (dialect.supportsArrayKeySet()) {
+            assertThat(sql.binds()).extracting(Bind::value).containsExactly("ann", new Integer[] {1, 2}, null);
+        }
+        else {
+            assertThat(sql.binds()).extracting(Bind::value).containsExactly("ann", 1, 2, null);
+        }
+        assertThat(sql.binds().get(sql.binds().size() - 1).nullType()).isEqualTo(Long.class);
     }
 
     @Test
@@ -49,9 +54,21 @@ class SqlBuilderUnitTests {
 
     @Test
     void questionMarksInsideQuotesAreNotPlaceholders() {
-        assertThat(Fragment.placeholders("a = '?' AND b = \"?\" AND c = ? AND d = `?`")).isEqualTo(1);
+        assertThat(Fragment.placeholders("a = '?' AND b = \"?\" AND c = ?")).isEqualTo(1);
         Sql sql = new SqlBuilder(Dialects.postgres()).fragment(Fragment.of("a = '?' AND c = ?", 5)).build();
         assertThat(sql.text()).isEqualTo("a = '?' AND c = $1");
+        Sql maria = new SqlBuilder(Dialects.mariadb())
+                .fragment(Fragment.condition(Dialects.mariadb(), "d = `?` AND e = '\\\\' AND f = ?", 5)).build();
+        assertThat(maria.text()).isEqualTo("d = `?` AND e = '\\\\' AND f = ?");
+    }
+
+    @Test
+    void aFragmentMadeWithoutADialectIsCheckedAgainWithTheDialectsRules() {
+        // Standard SQL reads # as an operator; MariaDB reads the rest of the line as a comment.
+        Fragment f = Fragment.of("a = ? # ?\n", 1, 2);
+        assertThatThrownBy(() -> new SqlBuilder(Dialects.mariadb()).fragment(f))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 placeholder but 2 arguments");
+        assertThat(new SqlBuilder(Dialects.postgres()).fragment(f).build().text()).isEqualTo("a = $1 # $2\n");
     }
 
     @Test
@@ -68,11 +85,28 @@ class SqlBuilderUnitTests {
         assertThat(f.args()).isEqualTo(Arrays.asList((Object) null));
     }
 
-    @Test
-    void emptyCollectionsRenderAsNullList() {
-        Sql sql = new SqlBuilder(Dialects.postgres()).fragment(Fragment.of("id IN ?", List.of())).build();
-        assertThat(sql.text()).isEqualTo("id IN (NULL)");
+    static Stream<Arguments> emptyLists() {
+        return Stream.of(
+                Arguments.of(Dialects.postgres(), "id = ANY('{}') AND k <> ALL('{}')"),
+                Arguments.of(Dialects.h2(), "id IN (SELECT NULL WHERE 1=0) AND k NOT IN (SELECT NULL WHERE 1=0)"),
+                Arguments.of(Dialects.mariadb(), "id IN (SELECT NULL WHERE 1=0) AND k NOT IN (SELECT NULL WHERE 1=0)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("emptyLists")
+    void emptyListsKeepTheMeaningOfAnEmptySet(Dialect dialect, String expected) {
+        Sql sql = new SqlBuilder(dialect)
+                .fragment(Fragment.condition(dialect, "id IN ? AND k NOT IN (?)", List.of(), List.of())).build();
+        assertThat(sql.text()).isEqualTo(expected);
         assertThat(sql.binds()).isEmpty();
+    }
+
+    @Test
+    void aCollectionOutsideInExpandsToAParenthesisedList() {
+        Sql sql = new SqlBuilder(Dialects.postgres()).fragment(Fragment.of("(a, b) = ? OR c IN ?", List.of(1, 2),
+                List.of(List.of(3, 4)))).build();
+        assertThat(sql.text()).isEqualTo("(a, b) = ($1, $2) OR c IN (($3, $4))");
+        assertThat(sql.binds()).extracting(Bind::value).containsExactly(1, 2, 3, 4);
     }
 
     @Test
