@@ -182,6 +182,16 @@ public interface Query<T> extends Publisher<T> {
     Query<T> unscoped();
 
     /**
+     * Sends this read to the primary even when read replicas are configured ({@link Relata.Builder#replicas}), so
+     * it sees every write committed before it started (read-your-writes): replicas apply the primary's changes a
+     * little later. Preloads of this query go to the primary too. Inside a transaction every read is on the primary
+     * already; to send every read of a reactive chain to the primary, see {@link Relata#readFromPrimary()}.
+     *
+     * @return a new query that reads from the primary
+     */
+    Query<T> primary();
+
+    /**
      * Runs the query and emits its entities, streaming: rows are mapped as they arrive, preloads are applied
      * batch by batch, and backpressure reaches the database.
      *

@@ -1,18 +1,26 @@
 package io.relata;
 
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.relata.dialect.Dialect;
+import io.relata.internal.exec.Binder;
+import io.relata.internal.exec.ReplicaPools;
+import io.relata.internal.exec.Replicas;
 import io.relata.internal.exec.Session;
+import io.relata.internal.exec.Supervisor;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.migrate.Migrator;
 import io.relata.internal.repo.DefaultRepository;
+import io.relata.internal.schema.Catalog;
+import io.relata.internal.schema.SchemaValidator;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.SqlBuilder;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -22,6 +30,8 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * The entry point: a connection to one database, from which repositories, migrations, raw statements and
@@ -37,6 +47,12 @@ import reactor.core.publisher.Mono;
  * <p>Outside a transaction each operation borrows a pooled connection and returns it when it terminates or is
  * cancelled. The {@code Relata} given to {@link #inTransaction(Function)}'s work runs everything on the
  * transaction's one connection.
+ *
+ * <p>With read replicas ({@link Builder#replicas(ConnectionFactory...)}), reads outside a transaction (queries,
+ * {@code first}, {@code count}, {@code findById}, their preloads, association {@code find} and {@code count}) go to
+ * the replicas, taking turns; writes, {@link #exec}, {@link #migrate} and every transaction, its reads included, go to
+ * the primary. {@link Query#primary()} and {@link #readFromPrimary()} send a read to the primary. See
+ * docs/scale-out.md.
  */
 public final class Relata {
 
@@ -63,6 +79,35 @@ public final class Relata {
      */
     public static final int DEFAULT_PRELOAD_MAX_ROWS = 20_000;
 
+    /**
+     * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
+     * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
+     * connections and never answers fails requests within seconds rather than hanging them.
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The default acquire timeout: how long an operation waits for a pooled connection when all are in use (the
+     * common default of JDBC pools, HikariCP's {@code connectionTimeout}). r2dbc-pool alone waits for ever.
+     */
+    public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The longest a new connection to a read replica may take (the TCP and PostgreSQL handshake) before the replica
+     * counts as failed and the read moves on: long enough for a loaded server on the same network, short enough that
+     * a request does not wait for the operating system's connect timeout on an unreachable host.
+     */
+    public static final Duration DEFAULT_REPLICA_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+    /** How long a read replica that failed is left out of the turns before reads try it again. */
+    public static final Duration DEFAULT_REPLICA_RETRY_AFTER = Duration.ofSeconds(5);
+
+    /**
+     * The Reactor Context key that sends every read of a reactive chain to the primary when its value is
+     * {@code Boolean.TRUE}; {@link #readFromPrimary()} builds that context.
+     */
+    public static final String READ_FROM_PRIMARY_KEY = Replicas.PRIMARY_KEY;
+
     private static final Duration CLOSE_POLL = Duration.ofMillis(5);
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
@@ -83,13 +128,18 @@ public final class Relata {
      * H2 URL gets {@code DB_CLOSE_DELAY=-1} (the database lives until {@link #close()}) and
      * {@code LAZY_QUERY_EXECUTION=TRUE} (results stream instead of being materialised).
      *
+     * <p>The URL may carry Relata's timeouts as query parameters, which Relata removes before the driver sees the URL:
+     * {@code statementTimeout}, {@code connectTimeout} and {@code acquireTimeout} (see {@link Builder}), each a
+     * duration such as {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT5S}, or {@code 0} for
+     * none: {@code r2dbc:postgresql://app@db:5432/shop?statementTimeout=5s&acquireTimeout=2s}.
+     *
      * @param url the R2DBC URL
      * @return a connected instance; no connection is opened until the first operation
-     * @throws IllegalArgumentException when no driver accepts the URL or the database has no dialect
+     * @throws IllegalArgumentException when no driver accepts the URL, the database has no dialect, or a timeout
+     *         parameter is not a valid duration
      */
     public static Relata connect(String url) {
-        Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url))).build();
+        return builder(url).build();
     }
 
     /**
@@ -104,15 +154,21 @@ public final class Relata {
     }
 
     /**
-     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes.
+     * Starts configuring an instance connected to an R2DBC URL, tuned as {@link #connect(String)} describes; timeouts
+     * in the URL become the builder's, and the builder's setters override them.
      *
      * @param url the R2DBC URL
      * @return a builder
-     * @throws IllegalArgumentException when no driver accepts the URL
+     * @throws IllegalArgumentException when no driver accepts the URL or a timeout parameter is not a valid duration
      */
     public static Builder builder(String url) {
         Objects.requireNonNull(url, "url must not be null");
-        return builder(ConnectionFactories.get(Urls.tune(url)));
+        UrlTimeouts timeouts = UrlTimeouts.parse(url);
+        Builder builder = builder(ConnectionFactories.get(Urls.tune(timeouts.url())));
+        timeouts.statement().ifPresent(builder::statementTimeout);
+        timeouts.connect().ifPresent(builder::connectTimeout);
+        timeouts.acquire().ifPresent(builder::acquireTimeout);
+        return builder;
     }
 
     /**
@@ -126,11 +182,33 @@ public final class Relata {
     }
 
     /**
-     * Creates or updates the tables of entities: tables (referenced ones first), missing columns, indexes,
-     * unique indexes and foreign-key constraints (added after every table exists). A many-to-many association's join
+     * A Reactor Context that sends the reads of the chain it is written into to the primary, even when read replicas
+     * are configured: read-your-writes for a whole request. Reads subscribed within it, including their preloads,
+     * see every write committed before they start. Without replicas it changes nothing.
+     *
+     * <pre>{@code
+     * // one handler
+     * return users.save(user).then(users.findById(user.getId())).contextWrite(Relata.readFromPrimary());
+     * // every request of a WebFlux application, in a WebFilter
+     * return chain.filter(exchange).contextWrite(Relata.readFromPrimary());
+     * }</pre>
+     *
+     * @return a context holding {@link #READ_FROM_PRIMARY_KEY} = {@code true}, for {@code contextWrite}
+     */
+    public static ContextView readFromPrimary() {
+        return Context.of(READ_FROM_PRIMARY_KEY, Boolean.TRUE);
+    }
+
+    /**
+     * Creates or updates the tables of entities, additively: it reads the existing schema first, then creates the
+     * missing tables (referenced ones first), adds missing columns, creates missing indexes and unique indexes, an
+     * index on every foreign-key column it manages ({@code idx_<table>_<column>}) unless an index already starts with
+     * that column, and the missing foreign-key constraints (after every table exists). It never drops or alters what
+     * is there, does not add a constraint that exists under another name, and does not attempt one the column types
+     * cannot carry (it logs a warning naming the table, columns and types instead). A many-to-many association's join
      * table is created with the entities (composite primary key, a constraint to each side with {@code ON DELETE
-     * CASCADE} unless mapped otherwise), and the foreign-key columns to-many preloads filter on are indexed.
-     * Idempotent: running it again changes nothing.
+     * CASCADE} unless mapped otherwise). Idempotent: running it again sends no DDL.
+     * It reads the catalog from the primary, never from a replica.
      *
      * @param entities the entity classes
      * @return completes when the schema matches; an error signal for a database error
@@ -139,6 +217,30 @@ public final class Relata {
     public Mono<Void> migrate(Class<?>... entities) {
         Objects.requireNonNull(entities, "entities must not be null");
         return new Migrator(this.session).migrate(entities);
+    }
+
+    /**
+     * Checks entities against the live schema without changing it: missing tables and columns, columns whose type
+     * cannot hold their field's values, foreign-key columns no index starts with (every preload batch would scan the
+     * table), and foreign keys whose column types no constraint can join. Every problem is reported at once, each
+     * naming the entity, field, table and column; use it in CI or at start-up. It reads the catalog afresh, so it also
+     * picks up changes made to the tables outside Relata.
+     *
+     * @param entities the entity classes
+     * @return the report (emitted once, never empty); an error signal for a database error
+     * @throws MappingException synchronously, when an entity or relationship cannot be mapped
+     * @throws NullPointerException when {@code entities} is {@code null}
+     */
+    public Mono<SchemaReport> validate(Class<?>... entities) {
+        Objects.requireNonNull(entities, "entities must not be null");
+        List<EntityMeta<?>> metas = new ArrayList<>();
+        for (Class<?> type : entities) {
+            metas.add(Metadata.resolved(Objects.requireNonNull(type, "entities must not contain null")));
+        }
+        SchemaValidator validator = new SchemaValidator(this.session.dialect(), this.session.catalog(),
+                this.session.binder().conversions());
+        return this.session.refreshCatalog(Catalog.tablesOf(metas)).then(Mono.fromCallable(() ->
+                validator.check(metas)));
     }
 
     /**
@@ -190,7 +292,8 @@ public final class Relata {
      */
     public Mono<Long> exec(String sql, Object... args) {
         Fragment fragment = Fragment.statement(this.session.dialect(), sql, args);
-        return this.session.update(new SqlBuilder(this.session.dialect()).fragment(fragment).build());
+        return this.session.update(new SqlBuilder(this.session.dialect(), this.session.binder().zone())
+                .fragment(fragment).build());
     }
 
     /**
@@ -200,6 +303,16 @@ public final class Relata {
      */
     public Dialect dialect() {
         return this.session.dialect();
+    }
+
+    /** The pools this instance created, for tests that check none of their connections leaked. */
+    List<ConnectionPool> ownedPools() {
+        return this.ownedPools;
+    }
+
+    /** Connections borrowed and not yet given back, for the same tests. */
+    int borrowedConnections() {
+        return this.session.borrowedConnections();
     }
 
     /**
@@ -242,6 +355,22 @@ public final class Relata {
         private int preloadMaxRows = DEFAULT_PRELOAD_MAX_ROWS;
 
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
+
+        private ZoneId zone = ZoneOffset.UTC;
+
+        private Duration statementTimeout = Duration.ZERO;
+
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Duration acquireTimeout = DEFAULT_ACQUIRE_TIMEOUT;
+
+        private List<ConnectionFactory> replicas = List.of();
+
+        private List<String> replicaNames = List.of();
+
+        private Duration replicaConnectTimeout = DEFAULT_REPLICA_CONNECT_TIMEOUT;
+
+        private Duration replicaRetryAfter = DEFAULT_REPLICA_RETRY_AFTER;
 
         private Builder(ConnectionFactory factory) {
             this.factory = factory;
@@ -340,25 +469,206 @@ public final class Relata {
         }
 
         /**
-         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}.
+         * Sets the time zone values of {@code timestamp without time zone} columns (MariaDB {@code DATETIME}) are
+         * wall times in, on read and on write, identically on every database and whatever the JVM's zone (default
+         * UTC). An {@code Instant} field on such a column is stored as its wall time in this zone and read back as
+         * the same instant; a {@code LocalDateTime} field on a {@code timestamp with time zone} column is taken as a
+         * wall time in this zone. Set it to the zone another application writing the same tables uses (Rails and
+         * Django default to UTC).
+         *
+         * @param zone the zone
+         * @return this builder
+         * @throws NullPointerException when {@code zone} is {@code null}
+         */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone must not be null");
+            return this;
+        }
+
+        /**
+         * Sets the statement timeout (default none): a statement still running after it is stopped on the server and
+         * signals an {@link io.r2dbc.spi.R2dbcTimeoutException} naming its SQL; the connection stays usable. It
+         * bounds each statement as a whole, a streamed query included (its rows must all have been read in time), so
+         * leave it off, or long, for streams read by slow consumers.
+         *
+         * <p>The database enforces it where it can: on connections Relata's pools open, through the session setting
+         * PostgreSQL ({@code statement_timeout}), MariaDB ({@code max_statement_time}) and H2
+         * ({@code QUERY_TIMEOUT}) offer; on a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)},
+         * through {@code SET LOCAL statement_timeout} in PostgreSQL transactions, and otherwise by Relata, which then
+         * cancels the statement when the time is up and stops it on the server.
+         *
+         * @param timeout the timeout, a whole number of milliseconds up to {@link Integer#MAX_VALUE};
+         *        {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = UrlTimeouts.check("statementTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sends reads outside transactions to read replicas of the database (PostgreSQL streaming replicas, MariaDB
+         * replicas): queries, {@code first}, {@code count}, {@code findById}, their preloads and association
+         * {@code find}/{@code count}. Writes, {@code exec}, {@code migrate} and transactions stay on the primary.
+         * Reads take turns over the replicas; one read and its preloads use one replica. A replica that fails before
+         * a read emitted anything is skipped for {@link #replicaRetryAfter(Duration)} and the read is run again on
+         * the next replica, then on the primary. Each factory is pooled like the primary's unless it already is an
+         * r2dbc-pool {@link ConnectionPool}. Replicas apply the primary's writes a little later: see
+         * {@link Query#primary()}. Calling it again replaces the replicas; no factories means no replicas.
+         *
+         * @param replicas the replicas' connection factories
+         * @return this builder
+         * @throws NullPointerException when the array or one of its factories is {@code null}
+         */
+        public Builder replicas(ConnectionFactory... replicas) {
+            Objects.requireNonNull(replicas, "replicas must not be null");
+            List<String> names = new ArrayList<>(replicas.length);
+            for (int i = 0; i < replicas.length; i++) {
+                Objects.requireNonNull(replicas[i], "replica " + (i + 1) + " must not be null");
+                names.add("replica " + (i + 1));
+            }
+            this.replicas = List.of(replicas);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Sets how long opening one connection may take (default {@link #DEFAULT_CONNECT_TIMEOUT}); an operation
+         * waiting for it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException}. Applies to the pools Relata
+         * creates; a {@link ConnectionPool} given to {@link #builder(ConnectionFactory)} keeps its own settings.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} for none
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = UrlTimeouts.check("connectTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Like {@link #replicas(ConnectionFactory...)}, with R2DBC URLs tuned as {@link Relata#connect(String)}
+         * tunes the primary's.
+         *
+         * @param urls the replicas' R2DBC URLs, such as {@code r2dbc:postgresql://app@replica1:5432/db}
+         * @return this builder
+         * @throws IllegalArgumentException when no driver accepts a URL
+         * @throws NullPointerException when the array or one of its URLs is {@code null}
+         */
+        public Builder replicas(String... urls) {
+            Objects.requireNonNull(urls, "urls must not be null");
+            List<ConnectionFactory> factories = new ArrayList<>(urls.length);
+            List<String> names = new ArrayList<>(urls.length);
+            for (int i = 0; i < urls.length; i++) {
+                Objects.requireNonNull(urls[i], "replica URL " + (i + 1) + " must not be null");
+                try {
+                    // Timeouts in a replica's URL are removed like the primary's; the builder's apply to every server.
+                    factories.add(ConnectionFactories.get(Urls.tune(UrlTimeouts.parse(urls[i]).url())));
+                }
+                catch (IllegalStateException e) {
+                    // What ConnectionFactories says when no driver takes the URL; named here without credentials.
+                    throw new IllegalArgumentException("No R2DBC driver accepts the URL of replica " + (i + 1) + " ("
+                            + Urls.address(urls[i]) + "): " + e.getMessage(), e);
+                }
+                names.add("replica " + (i + 1) + " at " + Urls.address(urls[i]));
+            }
+            this.replicas = List.copyOf(factories);
+            this.replicaNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Sets how long an operation waits for a pooled connection when all are in use (default
+         * {@link #DEFAULT_ACQUIRE_TIMEOUT}); it then signals an {@link io.r2dbc.spi.R2dbcTimeoutException} and sends
+         * nothing.
+         *
+         * @param timeout the timeout, as for {@link #statementTimeout(Duration)}; {@link Duration#ZERO} to wait for
+         *        ever
+         * @return this builder
+         * @throws IllegalArgumentException when the timeout is negative, finer than a millisecond or too long
+         */
+        public Builder acquireTimeout(Duration timeout) {
+            this.acquireTimeout = UrlTimeouts.check("acquireTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the longest a new connection to a read replica may take before the replica counts as failed and the
+         * read moves on (default {@link #DEFAULT_REPLICA_CONNECT_TIMEOUT}). Applies to the pools Relata creates; a
+         * replica given as a {@link ConnectionPool} keeps its own {@code maxCreateConnectionTime}.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
+         */
+        public Builder replicaConnectTimeout(Duration timeout) {
+            this.replicaConnectTimeout = positive(timeout, "replicaConnectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a read replica that failed is left out before reads try it again (default
+         * {@link #DEFAULT_REPLICA_RETRY_AFTER}).
+         *
+         * @param delay a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException when {@code delay} is zero or negative
+         */
+        public Builder replicaRetryAfter(Duration delay) {
+            this.replicaRetryAfter = positive(delay, "replicaRetryAfter");
+            return this;
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name + " must not be null");
+            if (duration.isZero() || duration.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive: " + duration);
+            }
+            return duration;
+        }
+
+        /**
+         * Builds the instance, pooling the factory unless it is an r2dbc-pool {@link ConnectionPool}, and the
+         * replicas likewise.
          *
          * @return the instance
-         * @throws IllegalArgumentException when no dialect was set and none knows the database
+         * @throws IllegalArgumentException when no dialect was set and none knows the database, or when a replica's
+         *         database is of another kind than the primary
          */
         public Relata build() {
             Dialect d = this.dialect != null ? this.dialect : Dialect.detect(this.factory.getMetadata());
+            Binder binder = new Binder(d, this.zone, new Catalog(d));
+            List<ConnectionPool> owned = new ArrayList<>();
+            Session session;
             if (this.factory instanceof ConnectionPool pool) {
                 // The caller's pool serves preload queries too: size it for one connection per streaming owner
                 // query plus its preloads in flight.
-                return new Relata(Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
-                        this.preloadConcurrency).withPreloadMaxRows(this.preloadMaxRows), List.of());
+                int size = pool.getMetrics().map(m -> m.getMaxAllocatedSize()).orElse(this.maxConnections);
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, pool.unwrap(), false, size);
+                session = Session.pooled(d, pool, pool, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor, binder);
             }
-            ConnectionPool main = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata").initialSize(0).maxSize(this.maxConnections).build());
-            ConnectionPool preloads = new ConnectionPool(ConnectionPoolConfiguration.builder(this.factory)
-                    .name("relata-preload").initialSize(0).maxSize(Math.max(2, this.maxConnections / 2)).build());
-            return new Relata(Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
-                    this.preloadConcurrency).withPreloadMaxRows(this.preloadMaxRows), List.of(main, preloads));
+            else {
+                Supervisor supervisor = new Supervisor(d, this.statementTimeout, this.connectTimeout,
+                        this.acquireTimeout, this.factory, true, this.maxConnections);
+                ConnectionPool main = supervisor.pool(this.factory, "relata", this.maxConnections);
+                ConnectionPool preloads = supervisor.pool(this.factory, "relata-preload",
+                        Math.max(2, this.maxConnections / 2));
+                owned.add(main);
+                owned.add(preloads);
+                session = Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
+                        this.preloadConcurrency, supervisor, binder);
+            }
+            if (!this.replicas.isEmpty()) {
+                ReplicaPools.Settings settings = new ReplicaPools.Settings(this.dialect == null, this.maxConnections,
+                        this.statementTimeout, this.replicaConnectTimeout, this.acquireTimeout,
+                        this.replicaRetryAfter);
+                session = session.withReplicas(ReplicaPools.open(session, this.replicas, this.replicaNames, settings,
+                        owned));
+            }
+            return new Relata(session.withPreloadMaxRows(this.preloadMaxRows), List.copyOf(owned));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.relata;
 
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import java.util.Locale;
 
 /**
@@ -22,6 +23,15 @@ final class Urls {
             return tuned;
         }
         return url;
+    }
+
+    /** host:port/database of a URL, without credentials, to name a server in logs and errors. */
+    static String address(String url) {
+        ConnectionFactoryOptions o = ConnectionFactoryOptions.parse(url);
+        Object host = o.getValue(ConnectionFactoryOptions.HOST);
+        Object port = o.getValue(ConnectionFactoryOptions.PORT);
+        Object database = o.getValue(ConnectionFactoryOptions.DATABASE);
+        return (host == null ? "" : host + (port == null ? "" : ":" + port)) + "/" + (database == null ? "" : database);
     }
 
     private static String addH2Option(String url, String key, String value) {

@@ -11,6 +11,17 @@ class UrlsUnitTests {
         assertThat(Urls.tune("r2dbc:postgresql://u@h:5432/db")).isEqualTo("r2dbc:postgresql://u@h:5432/db?forceBinary=true");
         assertThat(Urls.tune("r2dbc:postgresql://u@h/db?a=b")).isEqualTo("r2dbc:postgresql://u@h/db?a=b&forceBinary=true");
         assertThat(Urls.tune("r2dbc:postgresql://u@h/db?forceBinary=false")).isEqualTo("r2dbc:postgresql://u@h/db?forceBinary=false");
+        // The multi-host failover form too (docs/scale-out.md).
+        assertThat(Urls.tune("r2dbc:postgresql:failover://u@h1:5432,h2:5432/db?targetServerType=primary"))
+                .isEqualTo("r2dbc:postgresql:failover://u@h1:5432,h2:5432/db?targetServerType=primary&forceBinary=true");
+    }
+
+    @Test
+    void addressesNameTheServerWithoutCredentials() {
+        assertThat(Urls.address("r2dbc:postgresql://app:secret@replica1:5433/shop?sslmode=require"))
+                .isEqualTo("replica1:5433/shop");
+        assertThat(Urls.address("r2dbc:mariadb://root@replica2/shop")).isEqualTo("replica2/shop");
+        assertThat(Urls.address("r2dbc:h2:mem:///demo")).isEqualTo("/demo");
     }
 
     @Test

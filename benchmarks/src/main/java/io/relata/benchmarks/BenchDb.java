@@ -66,6 +66,12 @@ public final class BenchDb {
         }
     }
 
+    /** A PostgreSQL database at a given URL (created when missing). */
+    public static BenchDb forUrl(String url) {
+        createPostgresDatabase(url);
+        return new BenchDb("postgresql", url, url + (url.contains("?") ? "&" : "?") + "forceBinary=true");
+    }
+
     public boolean postgres() {
         return "postgresql".equals(this.db);
     }

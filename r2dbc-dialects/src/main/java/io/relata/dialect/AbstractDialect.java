@@ -1,13 +1,12 @@
 package io.relata.dialect;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the built-in dialects share: quoting with a doubled quote character, column types from a table,
- * chunked {@code IN} key sets, enum binding by name and the whole read conversion ({@link #fromDatabase}).
- * Subclasses supply the facts that differ and the few bind conversions their driver needs.
+ * chunked {@code IN} key sets, the class each column type is bound as, and exact binding through {@link Conversions}
+ * with checks that a value fits its column. Subclasses supply the facts that differ: placeholders, identity DDL,
+ * catalog queries and the few bind conversions their driver needs.
  */
 abstract class AbstractDialect implements Dialect {
 
@@ -39,16 +39,8 @@ abstract class AbstractDialect implements Dialect {
      */
     static final int MAX_BINDS_16_BIT = 65_535;
 
-    private static final ClassValue<Map<String, Object>> ENUM_CONSTANTS = new ClassValue<>() {
-        @Override
-        protected Map<String, Object> computeValue(Class<?> type) {
-            Map<String, Object> constants = new HashMap<>();
-            for (Object constant : type.getEnumConstants()) {
-                constants.put(((Enum<?>) constant).name(), constant);
-            }
-            return Map.copyOf(constants);
-        }
-    };
+    /** Enums are stored by name. */
+    private static final String ENUM_COLUMN = "VARCHAR(255)";
 
     private final String name;
 
@@ -57,6 +49,10 @@ abstract class AbstractDialect implements Dialect {
     private final String doubledQuote;
 
     private final Map<Class<?>, String> columnTypes;
+
+    private final Map<Class<?>, SqlType> defaultTypes;
+
+    private final SqlType enumType;
 
     /**
      * @param name the metadata name
@@ -68,6 +64,10 @@ abstract class AbstractDialect implements Dialect {
         this.quote = String.valueOf(quote);
         this.doubledQuote = this.quote + this.quote;
         this.columnTypes = Map.copyOf(columnTypes);
+        Map<Class<?>, SqlType> types = new HashMap<>();
+        columnTypes.forEach((type, declaration) -> types.put(type, SqlTypes.parse(declaration)));
+        this.defaultTypes = Map.copyOf(types);
+        this.enumType = SqlTypes.parse(ENUM_COLUMN);
     }
 
     @Override
@@ -85,7 +85,7 @@ abstract class AbstractDialect implements Dialect {
     public final String columnType(Class<?> javaType) {
         Objects.requireNonNull(javaType, "javaType must not be null");
         if (javaType.isEnum()) {
-            return "VARCHAR(255)";
+            return ENUM_COLUMN;
         }
         String type = this.columnTypes.get(box(javaType));
         if (type == null) {
@@ -219,17 +219,117 @@ abstract class AbstractDialect implements Dialect {
     }
 
     @Override
-    public final Object toDatabase(Object value) {
-        if (value instanceof Enum<?> constant) {
-            return constant.name();
+    public SqlType sqlType(Class<?> javaType) {
+        Objects.requireNonNull(javaType, "javaType must not be null");
+        SqlType type = defaultType(javaType);
+        if (type == null) {
+            throw new IllegalArgumentException("No " + this.name + " column type for Java type " + javaType.getTypeName());
         }
-        return bindValue(value);
+        return type;
+    }
+
+    /** The type Relata's DDL gives a Java type, or {@code null} when it has none. */
+    private @Nullable SqlType defaultType(Class<?> javaType) {
+        return javaType.isEnum() || Enum.class.isAssignableFrom(javaType) ? this.enumType
+                : this.defaultTypes.get(box(javaType));
+    }
+
+    @Override
+    public @Nullable Class<?> bindClass(SqlType column) {
+        return switch (column.kind()) {
+            case BOOLEAN -> Boolean.class;
+            case TINYINT -> Byte.class;
+            case SMALLINT -> Short.class;
+            case INTEGER -> Integer.class;
+            case BIGINT -> Long.class;
+            case DECIMAL -> BigDecimal.class;
+            case REAL -> Float.class;
+            case DOUBLE -> Double.class;
+            case CHAR, VARCHAR, TEXT, ENUM -> String.class;
+            case DATE -> LocalDate.class;
+            case TIME -> LocalTime.class;
+            case TIMESTAMP -> LocalDateTime.class;
+            case TIMESTAMP_TZ -> OffsetDateTime.class;
+            case UUID -> UUID.class;
+            case BINARY -> byte[].class;
+            case OTHER -> null;
+        };
+    }
+
+    @Override
+    public final Object toDatabase(Object value, SqlType column, ZoneId zone) {
+        Objects.requireNonNull(value, "value must not be null");
+        Objects.requireNonNull(column, "column must not be null");
+        Class<?> target = bindClass(column);
+        if (target == null) {
+            return bindValue(value instanceof Enum<?> constant ? constant.name() : value);
+        }
+        Object converted;
+        try {
+            converted = Conversions.of(zone).convert(value, target);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("a " + Conversions.typeName(value) + " (" + value + ") cannot be stored in"
+                    + " a column of type " + column.name() + ": " + ex.getMessage(), ex);
+        }
+        checkFits(value, converted, column);
+        return bindValue(converted);
+    }
+
+    @Override
+    public final Object toDatabase(Object value, ZoneId zone) {
+        Objects.requireNonNull(value, "value must not be null");
+        Object v = value instanceof ZonedDateTime zdt ? zdt.toOffsetDateTime() : value;
+        SqlType type = defaultType(v.getClass());
+        return type == null ? bindValue(v) : toDatabase(v, type.unbounded(), zone);
     }
 
     /**
-     * The dialect's own bind conversion of a non-enum value; identity by default.
+     * Rejects a value its column would truncate or round: text longer than a {@code char}/{@code varchar} length
+     * (counted in characters, as all three databases count), a decimal with more places than the scale or more
+     * integer digits than the precision leaves, bytes longer than a {@code varbinary} length.
+     */
+    private static void checkFits(Object original, Object value, SqlType column) {
+        String problem = null;
+        if (value instanceof String text && column.length() > 0
+                && (column.kind() == SqlType.Kind.CHAR || column.kind() == SqlType.Kind.VARCHAR)) {
+            int characters = text.codePointCount(0, text.length());
+            if (characters > column.length()) {
+                problem = "it has " + characters + " characters, more than the " + column.length() + " the column holds";
+            }
+        }
+        else if (value instanceof BigDecimal decimal && column.kind() == SqlType.Kind.DECIMAL) {
+            BigDecimal stripped = decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros();
+            int places = Math.max(0, stripped.scale());
+            int scale = Math.max(0, column.scale());
+            if (column.scale() >= 0 && places > column.scale()) {
+                problem = "it has " + places + " decimal places, more than the column's scale of " + column.scale()
+                        + " (the database would round it)";
+            }
+            else if (column.precision() > 0 && stripped.precision() - stripped.scale() > column.precision() - scale) {
+                problem = "it has " + (stripped.precision() - stripped.scale()) + " integer digits, more than the "
+                        + (column.precision() - scale) + " the column holds";
+            }
+        }
+        else if (value instanceof byte[] bytes && column.length() > 0 && column.kind() == SqlType.Kind.BINARY
+                && bytes.length > column.length()) {
+            problem = "it has " + bytes.length + " bytes, more than the " + column.length() + " the column holds";
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException("a " + Conversions.typeName(original) + " (" + abbreviate(original)
+                    + ") cannot be stored in a column of type " + column.name() + ": " + problem);
+        }
+    }
+
+    private static String abbreviate(Object value) {
+        String text = value instanceof byte[] bytes ? bytes.length + " bytes" : String.valueOf(value);
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    /**
+     * The dialect's own bind conversion of a value already of its column's bind class; identity by default.
      *
-     * @param value a non-null value that is not an enum
+     * @param value a non-null value
      * @return the value to bind
      */
     Object bindValue(Object value) {
@@ -239,16 +339,15 @@ abstract class AbstractDialect implements Dialect {
     @Override
     public final Class<?> nullBindType(Class<?> javaType) {
         Objects.requireNonNull(javaType, "javaType must not be null");
-        if (javaType.isEnum()) {
-            return String.class;
-        }
-        return bindType(box(javaType));
+        SqlType type = defaultType(javaType);
+        Class<?> bound = type == null ? null : bindClass(type);
+        return bindType(bound != null ? bound : box(javaType));
     }
 
     /**
-     * The class {@link #bindValue(Object)} turns values of a boxed type into; identity by default.
+     * The class {@link #bindValue(Object)} turns values of a class into; identity by default.
      *
-     * @param boxed a boxed, non-enum type
+     * @param boxed a boxed class
      * @return the bound class
      */
     Class<?> bindType(Class<?> boxed) {
@@ -256,221 +355,47 @@ abstract class AbstractDialect implements Dialect {
     }
 
     @Override
-    public final @Nullable Object fromDatabase(@Nullable Object raw, Class<?> javaType) {
-        // Row mapping calls this for every column: the driver's type usually already is the field's type.
-        if (javaType.isInstance(raw)) {
-            return javaType == OffsetDateTime.class ? atUtc((OffsetDateTime) raw) : raw;
+    public String cast(String expression, SqlType to) {
+        return "CAST(" + expression + " AS " + castType(to) + ")";
+    }
+
+    /**
+     * The type name a {@link #cast(String, SqlType)} to a column's type family uses.
+     *
+     * @param to the column type
+     * @return the SQL type name
+     */
+    String castType(SqlType to) {
+        if (to.kind().textual()) {
+            return "VARCHAR";
         }
-        if (raw == null) {
-            return javaType.isPrimitive() ? zero(javaType) : null;
+        if (to.kind().integral()) {
+            return "BIGINT";
         }
-        Class<?> target = javaType;
-        if (javaType.isPrimitive()) {
-            target = box(javaType);
-            if (target.isInstance(raw)) {
-                return raw;
-            }
+        Class<?> bound = bindClass(to);
+        return bound == null || !this.columnTypes.containsKey(bound) ? to.name() : columnType(bound);
+    }
+
+    /**
+     * {@code (m1, m2, ...)}: the parenthesised markers of the table names a catalog query binds.
+     *
+     * @param count how many markers
+     * @return the list
+     */
+    final String markers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("A catalog query needs at least one table: " + count);
         }
-        return convert(raw, target, javaType);
+        StringBuilder out = new StringBuilder("(");
+        for (int i = 0; i < count; i++) {
+            out.append(i == 0 ? "" : ", ").append(placeholder(i));
+        }
+        return out.append(')').toString();
     }
 
     @Override
     public String toString() {
         return this.name;
-    }
-
-    private static Object convert(Object raw, Class<?> target, Class<?> javaType) {
-        try {
-            if (raw instanceof Number number) {
-                Object converted = fromNumber(number, target);
-                if (converted != null) {
-                    return converted;
-                }
-            }
-            else if (raw instanceof CharSequence text) {
-                Object converted = fromText(text.toString(), target);
-                if (converted != null) {
-                    return converted;
-                }
-            }
-            else if (target == Instant.class) {
-                // MariaDB DATETIME(6) reads as LocalDateTime (verified with r2dbc-mariadb 1.4.0); Relata stores it in UTC.
-                if (raw instanceof OffsetDateTime odt) {
-                    return odt.toInstant();
-                }
-                if (raw instanceof LocalDateTime ldt) {
-                    return ldt.toInstant(ZoneOffset.UTC);
-                }
-                if (raw instanceof ZonedDateTime zdt) {
-                    return zdt.toInstant();
-                }
-            }
-            else if (target == OffsetDateTime.class) {
-                if (raw instanceof Instant instant) {
-                    return instant.atOffset(ZoneOffset.UTC);
-                }
-                if (raw instanceof LocalDateTime ldt) {
-                    return ldt.atOffset(ZoneOffset.UTC);
-                }
-                if (raw instanceof ZonedDateTime zdt) {
-                    return zdt.toInstant().atOffset(ZoneOffset.UTC);
-                }
-            }
-            else if (target == LocalDateTime.class) {
-                if (raw instanceof OffsetDateTime odt) {
-                    return odt.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-                }
-                if (raw instanceof Instant instant) {
-                    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-                }
-                if (raw instanceof ZonedDateTime zdt) {
-                    return LocalDateTime.ofInstant(zdt.toInstant(), ZoneOffset.UTC);
-                }
-            }
-            else if (target == String.class) {
-                if (raw instanceof UUID || raw instanceof Character) {
-                    return raw.toString();
-                }
-            }
-            else if (target == byte[].class) {
-                // BYTEA (r2dbc-postgresql 1.1.1.RELEASE) and LONGBLOB (r2dbc-mariadb 1.4.0) come back as ByteBuffer.
-                if (raw instanceof ByteBuffer buffer) {
-                    ByteBuffer view = buffer.duplicate();
-                    byte[] bytes = new byte[view.remaining()];
-                    view.get(bytes);
-                    return bytes;
-                }
-            }
-        }
-        catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("Cannot convert a " + raw.getClass().getName() + " to "
-                    + javaType.getTypeName() + " without loss", e);
-        }
-        return mismatch(raw, javaType);
-    }
-
-    /**
-     * Offsets are not data: r2dbc-postgresql 1.1.1.RELEASE reads TIMESTAMP WITH TIME ZONE at the session offset,
-     * which the driver takes from the JVM default zone (+02:00 under Europe/Berlin), H2 keeps the offset that was
-     * written and MariaDB has none. Reading every OffsetDateTime at UTC gives one answer on all three.
-     */
-    private static OffsetDateTime atUtc(OffsetDateTime odt) {
-        return odt.getOffset().equals(ZoneOffset.UTC) ? odt : odt.withOffsetSameInstant(ZoneOffset.UTC);
-    }
-
-    private static Object mismatch(Object raw, Class<?> javaType) {
-        throw new IllegalArgumentException("Cannot convert a value of type " + raw.getClass().getName() + " to "
-                + javaType.getTypeName());
-    }
-
-    /**
-     * Converts a number exactly (integral targets reject fractions and overflow with ArithmeticException);
-     * {@code null} when the target is not numeric or Boolean.
-     */
-    private static @Nullable Object fromNumber(Number number, Class<?> target) {
-        if (target == Long.class) {
-            return exactLong(number);
-        }
-        if (target == Integer.class) {
-            return Math.toIntExact(exactLong(number));
-        }
-        if (target == Short.class) {
-            long value = exactLong(number);
-            if (value != (short) value) {
-                throw new ArithmeticException("short overflow");
-            }
-            return (short) value;
-        }
-        if (target == Byte.class) {
-            long value = exactLong(number);
-            if (value != (byte) value) {
-                throw new ArithmeticException("byte overflow");
-            }
-            return (byte) value;
-        }
-        if (target == Double.class) {
-            return number.doubleValue();
-        }
-        if (target == Float.class) {
-            return number.floatValue();
-        }
-        if (target == BigDecimal.class) {
-            return bigDecimal(number);
-        }
-        if (target == BigInteger.class) {
-            return number instanceof BigDecimal decimal ? decimal.toBigIntegerExact()
-                    : isIntegral(number) ? BigInteger.valueOf(number.longValue())
-                    : bigDecimal(number).toBigIntegerExact();
-        }
-        if (target == Boolean.class) {
-            // MariaDB's BOOLEAN is TINYINT(1): Boolean by default, Byte with tinyInt1isBit=false (r2dbc-mariadb 1.4.0).
-            if (number instanceof BigDecimal decimal) {
-                return decimal.signum() != 0;
-            }
-            if (number instanceof BigInteger integer) {
-                return integer.signum() != 0;
-            }
-            return number.doubleValue() != 0;
-        }
-        return null;
-    }
-
-    private static boolean isIntegral(Number number) {
-        return number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte;
-    }
-
-    private static long exactLong(Number number) {
-        if (isIntegral(number)) {
-            return number.longValue();
-        }
-        if (number instanceof BigDecimal decimal) {
-            return decimal.longValueExact();
-        }
-        if (number instanceof BigInteger integer) {
-            return integer.longValueExact();
-        }
-        return bigDecimal(number).longValueExact();
-    }
-
-    private static BigDecimal bigDecimal(Number number) {
-        if (number instanceof BigDecimal decimal) {
-            return decimal;
-        }
-        if (isIntegral(number)) {
-            return BigDecimal.valueOf(number.longValue());
-        }
-        if (number instanceof BigInteger integer) {
-            return new BigDecimal(integer);
-        }
-        // Float.toString and Double.toString give the shortest decimal that reads back as the same value, so a
-        // REAL 0.1f becomes 0.1 and not 0.100000001490116...; NaN and infinities fail with NumberFormatException.
-        return new BigDecimal(number.toString());
-    }
-
-    /** Converts text to UUID (MariaDB's CHAR(36)), an enum constant or a char; {@code null} for other targets. */
-    private static @Nullable Object fromText(String text, Class<?> target) {
-        if (target == UUID.class) {
-            try {
-                return UUID.fromString(text.trim());
-            }
-            catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Cannot convert a java.lang.String to java.util.UUID: " + e.getMessage(), e);
-            }
-        }
-        if (target.isEnum()) {
-            Object constant = ENUM_CONSTANTS.get(target).get(text);
-            if (constant == null) {
-                throw new IllegalArgumentException("No constant '" + text + "' in enum " + target.getName());
-            }
-            return constant;
-        }
-        if (target == String.class) {
-            return text;
-        }
-        if (target == Character.class && text.length() == 1) {
-            return text.charAt(0);
-        }
-        return null;
     }
 
     /**
@@ -480,62 +405,7 @@ abstract class AbstractDialect implements Dialect {
      * @return the boxed class
      */
     static Class<?> box(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        if (type == long.class) {
-            return Long.class;
-        }
-        if (type == int.class) {
-            return Integer.class;
-        }
-        if (type == boolean.class) {
-            return Boolean.class;
-        }
-        if (type == double.class) {
-            return Double.class;
-        }
-        if (type == short.class) {
-            return Short.class;
-        }
-        if (type == float.class) {
-            return Float.class;
-        }
-        if (type == byte.class) {
-            return Byte.class;
-        }
-        if (type == char.class) {
-            return Character.class;
-        }
-        return Void.class;
-    }
-
-    private static @Nullable Object zero(Class<?> primitive) {
-        if (primitive == long.class) {
-            return 0L;
-        }
-        if (primitive == int.class) {
-            return 0;
-        }
-        if (primitive == boolean.class) {
-            return false;
-        }
-        if (primitive == double.class) {
-            return 0d;
-        }
-        if (primitive == short.class) {
-            return (short) 0;
-        }
-        if (primitive == float.class) {
-            return 0f;
-        }
-        if (primitive == byte.class) {
-            return (byte) 0;
-        }
-        if (primitive == char.class) {
-            return '\0';
-        }
-        return null;
+        return Conversions.box(type);
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.relata.dialect;
 
 import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,8 +88,9 @@ public interface Dialect {
      * {@link #maxBindParameters()} minus {@code reservedBinds}.
      *
      * @param column the already quoted (and qualified, if needed) column
-     * @param keys the distinct, non-null key values, already converted with {@link #toDatabase(Object)}
-     * @param keyType the Java type of the keys, used for the array's component type
+     * @param keys the distinct, non-null key values, already converted for the driver (each a {@code keyType})
+     * @param keyType the class of the keys as bound ({@link #bindClass(SqlType)} of the key column), the array's
+     *        component type
      * @param reservedBinds how many binds the rest of the statement needs
      * @return the conditions, one per statement to run
      */
@@ -153,7 +159,7 @@ public interface Dialect {
      * <p>By default the list is expanded to {@code IN (?, ?, ...)} and an empty one becomes
      * {@code IN (SELECT NULL WHERE 1=0)}. PostgreSQL binds one typed array ({@code = ANY(?)}, {@code <> ALL(?)}).
      *
-     * @param values the values, each converted with {@link #toDatabase(Object)}; {@code null} elements bind
+     * @param values the values, each converted with {@link #toDatabase(Object, ZoneId)}; {@code null} elements bind
      *        {@code NULL}
      * @param negated whether the condition is {@code NOT IN}
      * @param availableBinds how many binds the statement has left for the list
@@ -186,17 +192,67 @@ public interface Dialect {
     }
 
     /**
-     * Converts a Java value to the value bound to the driver, such as {@link java.time.Instant} to
-     * {@link java.time.LocalDateTime} in UTC on databases without a zoned timestamp, enums to their name,
-     * or {@link java.util.UUID} to text where the driver cannot bind it.
+     * Classifies a column declaration as this database's catalog reports it ({@code character varying(20)},
+     * {@code tinyint(1)}, {@code timestamp without time zone}) or as {@link #columnType(Class)} writes it.
      *
-     * @param value a non-null Java value
-     * @return the value to bind
+     * @param declaration the declaration
+     * @return the type; of kind {@link SqlType.Kind#OTHER} when the name is not known
      */
-    Object toDatabase(Object value);
+    default SqlType sqlType(String declaration) {
+        return SqlTypes.parse(declaration);
+    }
 
     /**
-     * The type to bind for a {@code NULL} of a Java type ({@code bindNull} needs one).
+     * The type Relata's own DDL gives a column holding a Java type: {@code sqlType(columnType(javaType))}.
+     *
+     * @param javaType the field's Java type
+     * @return the type
+     * @throws IllegalArgumentException when the type has no column type in this dialect
+     */
+    default SqlType sqlType(Class<?> javaType) {
+        return sqlType(columnType(javaType));
+    }
+
+    /**
+     * The class values of a column type are bound as (and which the driver reads it as): {@code Long} for
+     * {@code bigint}, {@code LocalDateTime} for {@code timestamp}, {@code String} for a MariaDB {@code uuid}.
+     *
+     * @param column the column's type
+     * @return the class, or {@code null} for a type of kind {@link SqlType.Kind#OTHER}, whose values are bound as
+     *         they are
+     */
+    @Nullable
+    Class<?> bindClass(SqlType column);
+
+    /**
+     * Converts a Java value to the value bound to the driver for a column of a known type, exactly: a {@code Long}
+     * headed to an {@code integer} column becomes an {@code Integer} (or is rejected when out of range), to a
+     * {@code varchar} column its text, an {@code Instant} headed to a {@code timestamp without time zone} column the
+     * wall time in {@code zone}, an enum headed to an integer column its ordinal. Text longer than the column's
+     * declared length and decimals with more digits than its precision or scale allow are rejected, not truncated.
+     *
+     * @param value a non-null Java value
+     * @param column the column's type
+     * @param zone the zone {@code timestamp without time zone} values are wall times in
+     * @return the value to bind
+     * @throws IllegalArgumentException when the value cannot be converted exactly or does not fit; the message names
+     *         the value, its class and the column type
+     */
+    Object toDatabase(Object value, SqlType column, ZoneId zone);
+
+    /**
+     * Converts a Java value that is headed to no known column (an argument of a user's condition) to the value bound
+     * to the driver: as {@link #toDatabase(Object, SqlType, ZoneId)} does for the column type Relata's DDL gives the
+     * value's class, without length or scale checks.
+     *
+     * @param value a non-null Java value
+     * @param zone the zone {@code timestamp without time zone} values are wall times in
+     * @return the value to bind
+     */
+    Object toDatabase(Object value, ZoneId zone);
+
+    /**
+     * The type to bind for a {@code NULL} of a Java type ({@code bindNull} needs one) headed to no known column.
      *
      * @param javaType the Java type of the field
      * @return the class passed to {@code Statement.bindNull}
@@ -204,29 +260,103 @@ public interface Dialect {
     Class<?> nullBindType(Class<?> javaType);
 
     /**
-     * Converts a value read from a row to a Java type: numbers widened or narrowed, timestamps converted
-     * between {@code Instant}, {@code OffsetDateTime} and {@code LocalDateTime} (UTC), text to UUID or enum.
+     * The type to bind for a {@code NULL} headed to a column of a known type.
      *
-     * @param raw the driver's value, may be {@code null}
-     * @param javaType the field's Java type (primitive or boxed)
-     * @return the converted value; {@code null} for {@code null} (or the primitive's zero value)
-     * @throws IllegalArgumentException when the value cannot be converted
+     * @param column the column's type
+     * @param javaType the Java type of the field, for columns of kind {@link SqlType.Kind#OTHER}
+     * @return the class passed to {@code Statement.bindNull}
      */
-    @Nullable
-    Object fromDatabase(@Nullable Object raw, Class<?> javaType);
+    default Class<?> nullBindType(SqlType column, Class<?> javaType) {
+        Class<?> bound = bindClass(column);
+        return bound != null ? bound : nullBindType(javaType);
+    }
 
     /**
-     * The class to read a column holding a Java type with ({@code Row.get(index, class)}); {@code Object.class}
-     * reads the driver's default representation, which {@link #fromDatabase(Object, Class)} then converts. A typed
-     * read lets a driver that converts by itself (r2dbc-postgresql) pick its codec once instead of searching for
-     * the default one on every value.
+     * An identifier as this database stores it in its catalog when {@link #quote(String)} writes it: H2 keeps a
+     * name with an upper-case letter as written and folds others to upper case; PostgreSQL and MariaDB keep it.
      *
-     * @param javaType the boxed Java type of the field's column
-     * @return the class to pass to {@code Row.get}
+     * @param identifier an identifier as Relata names it
+     * @return the stored name
      */
-    default Class<?> readType(Class<?> javaType) {
-        return Object.class;
+    default String storedName(String identifier) {
+        return identifier;
     }
+
+    /**
+     * Whether the catalog matches table and column names ignoring case (MariaDB: column names always, and table
+     * names with {@code lower_case_table_names} other than 0).
+     *
+     * @return {@code true} when names match ignoring case
+     */
+    default boolean caseInsensitiveCatalog() {
+        return false;
+    }
+
+    /**
+     * The column name to pass to {@code Statement.returnGeneratedValues}: r2dbc-postgresql 1.1.1.RELEASE writes it
+     * into {@code RETURNING} as it is, so it must be quoted there ({@code personId} fails with "column personid does
+     * not exist"); r2dbc-h2 1.1.0 and r2dbc-mariadb 1.4.0 match it as a name and reject a quoted one.
+     *
+     * @param column the generated key column as Relata names it
+     * @return the name for the driver
+     */
+    default String generatedKeyColumn(String column) {
+        return column;
+    }
+
+    /**
+     * An expression cast to the type family of a column: a {@code bigint} key compared with a {@code varchar} foreign
+     * key is cast to text, so the comparison is between equal types (and never fails on a row whose text is no
+     * number).
+     *
+     * @param expression the SQL expression, such as a quoted column
+     * @param to the type to compare with
+     * @return the cast expression
+     */
+    String cast(String expression, SqlType to);
+
+    /**
+     * Whether a foreign-key constraint can hold between columns of two types. Numbers with numbers and text with text
+     * by default (PostgreSQL and H2 accept {@code integer} referencing {@code bigint}); a {@code varchar} holding a
+     * {@code bigint} key's values cannot be constrained ("foreign key constraint cannot be implemented" on
+     * PostgreSQL 15).
+     *
+     * @param foreignKey the foreign-key column's type
+     * @param referenced the referenced column's type
+     * @return whether {@code FOREIGN KEY ... REFERENCES} would be accepted
+     */
+    default boolean canReference(SqlType foreignKey, SqlType referenced) {
+        return foreignKey.kind().comparableWith(referenced.kind());
+    }
+
+    /**
+     * The catalog query of the columns of some tables, with one marker (rendered with {@link #placeholder(int)}) per
+     * table name, each bound to a {@link #storedName(String)}. Its rows are: table name, column name, declaration
+     * (for {@link #sqlType(String)}), and {@code YES} or {@code NO} for nullable, in each table's column order.
+     *
+     * @param tables how many table names are bound, at least 1
+     * @return the query
+     */
+    String columnsQuery(int tables);
+
+    /**
+     * The catalog query of the indexes of some tables (markers as {@link #columnsQuery(int)}). Its rows are: table
+     * name, index name, column name ({@code NULL} for an expression), 1-based position, and {@code YES} or
+     * {@code NO} for unique; primary keys and the indexes a database made for its constraints included.
+     *
+     * @param tables how many table names are bound, at least 1
+     * @return the query
+     */
+    String indexesQuery(int tables);
+
+    /**
+     * The catalog query of the foreign keys declared on some tables (markers as {@link #columnsQuery(int)}). Its rows
+     * are: table name, constraint name, column name, 1-based position, referenced table, referenced column.
+     *
+     * @param tables how many table names are bound, at least 1
+     * @return the query
+     */
+    String foreignKeysQuery(int tables);
 
     /**
      * Rows a streamed query fetches per round trip ({@code Statement.fetchSize}), or 0 to leave it to the driver.
@@ -284,6 +414,70 @@ public interface Dialect {
      */
     default boolean foreignKeyNeedsUniqueConstraint() {
         return false;
+    }
+
+    // ------------------------------------------------------------------------------------ timeouts (issue 9)
+
+    /**
+     * The statement that gives every later statement of a session a timeout, enforced by the database: Relata runs
+     * it once on each connection its own pool opens. A statement running longer fails with an error that
+     * {@link #isCancellation(R2dbcException)} recognises, and the connection stays usable.
+     *
+     * @param timeout the timeout, a positive whole number of milliseconds of at most {@link Integer#MAX_VALUE}
+     * @return the statement, or empty when the database has no such setting (Relata then cancels the statement
+     *         itself when the timeout expires)
+     * @throws IllegalArgumentException when the timeout is out of that range
+     */
+    default Optional<String> sessionStatementTimeout(Duration timeout) {
+        Timeouts.millis(timeout);
+        return Optional.empty();
+    }
+
+    /**
+     * The statement that gives the statements of the current transaction a timeout, enforced by the database, and
+     * that ends with the transaction (PostgreSQL {@code SET LOCAL}). Relata runs it after {@code BEGIN} on
+     * connections it does not own, whose session settings it must leave alone.
+     *
+     * @param timeout the timeout, as for {@link #sessionStatementTimeout(Duration)}
+     * @return the statement, or empty when the database has no transaction-scoped setting
+     * @throws IllegalArgumentException when the timeout is out of range
+     */
+    default Optional<String> transactionStatementTimeout(Duration timeout) {
+        Timeouts.millis(timeout);
+        return Optional.empty();
+    }
+
+    /**
+     * How a statement running on one connection is stopped from a second one, so that a cancelled or timed-out
+     * statement does not go on running on the server.
+     *
+     * @return the id query and cancel statement, or empty when statements cannot be stopped that way (Relata then
+     *         closes the connection instead of returning it to the pool)
+     */
+    default Optional<StatementCancel> statementCancel() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a connection runs one statement at a time, so that a statement sent after another starts only when the
+     * server has finished the first. Relata relies on it to find out whether an abandoned statement has ended: it
+     * sends a ping, which then answers only after the statement.
+     *
+     * @return {@code true} when statements on one connection queue
+     */
+    default boolean statementsQueuePerConnection() {
+        return true;
+    }
+
+    /**
+     * Whether a database error reports a statement the database stopped before it finished: its timeout expired,
+     * or it was cancelled from another connection.
+     *
+     * @param error an error the driver signalled
+     * @return {@code true} for a stopped statement
+     */
+    default boolean isCancellation(R2dbcException error) {
+        return error instanceof R2dbcTimeoutException;
     }
 
     /**

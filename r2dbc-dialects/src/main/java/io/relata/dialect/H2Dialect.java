@@ -1,13 +1,17 @@
 package io.relata.dialect;
 
+import io.r2dbc.spi.R2dbcException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -37,13 +41,59 @@ final class H2Dialect extends AbstractDialect {
     }
 
     /**
-     * Quotes in upper case. H2 folds unquoted identifiers to upper case (unless {@code DATABASE_TO_LOWER=TRUE}), so
-     * a table Relata creates as {@code "PEOPLE"} is the one a user's plain SQL ({@code where("name = ?")},
-     * {@code SELECT * FROM people}) names, as on PostgreSQL, which folds to lower case and gets lower-case names.
+     * Quotes a name with an upper-case letter exactly as written, and others in upper case. H2 folds unquoted
+     * identifiers to upper case (unless {@code DATABASE_TO_LOWER=TRUE}), so a table Relata names {@code people}
+     * (derived, or an explicit all-lower-case {@code @Table("people")}) is the {@code PEOPLE} that a user's plain SQL
+     * ({@code CREATE TABLE people}, a Spring {@code schema.sql}, {@code where("name = ?")}) names, as on PostgreSQL,
+     * which folds to lower case. An explicit {@code @Table("LegacyPeople")} is a name somebody wrote quoted, and is
+     * used as written, as on the other databases (issue 8: upper-casing it made such tables impossible to map).
      */
     @Override
     public String quote(String identifier) {
-        return super.quote(identifier.toUpperCase(java.util.Locale.ROOT));
+        return super.quote(storedName(identifier));
+    }
+
+    @Override
+    public String storedName(String identifier) {
+        return hasUpperCase(identifier) ? identifier : identifier.toUpperCase(Locale.ROOT);
+    }
+
+    private static boolean hasUpperCase(String identifier) {
+        for (int i = 0; i < identifier.length(); i++) {
+            if (Character.isUpperCase(identifier.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String columnsQuery(int tables) {
+        return "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE || CASE WHEN CHARACTER_MAXIMUM_LENGTH IS NOT NULL "
+                + "THEN '(' || CHARACTER_MAXIMUM_LENGTH || ')' WHEN DATA_TYPE IN ('NUMERIC', 'DECIMAL') "
+                + "THEN '(' || NUMERIC_PRECISION || ',' || NUMERIC_SCALE || ')' ELSE '' END, IS_NULLABLE "
+                + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME IN "
+                + markers(tables) + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
+    }
+
+    @Override
+    public String indexesQuery(int tables) {
+        return "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, ORDINAL_POSITION, "
+                + "CASE WHEN IS_UNIQUE THEN 'YES' ELSE 'NO' END FROM INFORMATION_SCHEMA.INDEX_COLUMNS "
+                + "WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME IN " + markers(tables)
+                + " ORDER BY TABLE_NAME, INDEX_NAME, ORDINAL_POSITION";
+    }
+
+    @Override
+    public String foreignKeysQuery(int tables) {
+        return "SELECT f.TABLE_NAME, f.CONSTRAINT_NAME, f.COLUMN_NAME, f.ORDINAL_POSITION, p.TABLE_NAME, p.COLUMN_NAME "
+                + "FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS r "
+                + "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE f ON f.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA "
+                + "AND f.CONSTRAINT_NAME = r.CONSTRAINT_NAME "
+                + "JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE p ON p.CONSTRAINT_SCHEMA = r.UNIQUE_CONSTRAINT_SCHEMA "
+                + "AND p.CONSTRAINT_NAME = r.UNIQUE_CONSTRAINT_NAME AND p.ORDINAL_POSITION = f.POSITION_IN_UNIQUE_CONSTRAINT "
+                + "WHERE f.TABLE_SCHEMA = CURRENT_SCHEMA AND f.TABLE_NAME IN " + markers(tables)
+                + " ORDER BY f.TABLE_NAME, f.CONSTRAINT_NAME, f.ORDINAL_POSITION";
     }
 
     /**
@@ -186,5 +236,41 @@ final class H2Dialect extends AbstractDialect {
     @Override
     Class<?> bindType(Class<?> boxed) {
         return boxed == BigInteger.class ? BigDecimal.class : boxed;
+    }
+
+    /**
+     * H2's session setting {@code QUERY_TIMEOUT}, in milliseconds: H2 checks it while it computes and reads rows and
+     * stops the statement with error 57014 ("Statement was canceled or the session timed out"), which r2dbc-h2
+     * 1.1.0 signals as an {@code R2dbcTimeoutException}; the session stays usable (verified on H2 2.4.240).
+     */
+    @Override
+    public Optional<String> sessionStatementTimeout(Duration timeout) {
+        return Optional.of("SET QUERY_TIMEOUT " + Timeouts.millis(timeout));
+    }
+
+    /**
+     * {@code CANCEL_SESSION} stops the statement another session runs and keeps that session (it needs admin
+     * rights, which the user who created an embedded database has). Verified on H2 2.4.240: a statement abandoned
+     * by its subscriber went on computing in r2dbc-h2's thread and held its session until cancelled this way.
+     */
+    @Override
+    public Optional<StatementCancel> statementCancel() {
+        return Optional.of(new StatementCancel("SELECT SESSION_ID()", "CALL CANCEL_SESSION($1)"));
+    }
+
+    /**
+     * No: each statement runs on its caller's thread, and H2 2.4.240 ran a second statement on a session while a
+     * first one, abandoned by its subscriber, was still computing on another thread (seen in
+     * {@code INFORMATION_SCHEMA.SESSIONS}); a ping answers at once whether or not anything else runs.
+     */
+    @Override
+    public boolean statementsQueuePerConnection() {
+        return false;
+    }
+
+    /** Error 57014 (statement canceled, also on a query timeout). */
+    @Override
+    public boolean isCancellation(R2dbcException error) {
+        return "57014".equals(error.getSqlState()) || error.getErrorCode() == 57014 || super.isCancellation(error);
     }
 }

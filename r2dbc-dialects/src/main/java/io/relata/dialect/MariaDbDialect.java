@@ -1,6 +1,8 @@
 package io.relata.dialect;
 
+import io.r2dbc.spi.R2dbcException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -8,7 +10,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * MariaDB: {@code ?} markers, backquoted identifiers (double quotes need {@code sql_mode=ANSI_QUOTES}), key sets as
@@ -19,13 +23,13 @@ import java.util.UUID;
  *   <li>{@code OffsetDateTime} and {@code ZonedDateTime} have no encoder ("No encoder for class
  *       java.time.OffsetDateTime"), also for {@code bindNull}. {@code Instant} binds, but through the JVM default
  *       zone (an instant bound under Europe/Berlin is stored two hours ahead), and {@code get(i, Instant.class)}
- *       reads back through the same zone. So all three are bound as a {@code LocalDateTime} in UTC, and the
- *       {@code LocalDateTime} read from {@code DATETIME(6)} is taken as UTC, whatever the JVM zone.</li>
- *   <li>{@code UUID} binds (as text), but {@code CHAR(36)} reads back as {@code String}: UUIDs are bound as
- *       {@code String} so both directions use one representation.</li>
- *   <li>{@code BOOLEAN} is {@code TINYINT(1)}: read as {@code Boolean}, or as {@code Byte} with
- *       {@code tinyInt1isBit=false}. {@code LONGBLOB} reads as {@code ByteBuffer}; {@code SMALLINT} as
- *       {@code Short}; {@code DECIMAL} as {@code BigDecimal}; {@code BigInteger} binds.</li>
+ *       reads back through the same zone. {@code DATETIME} has no zone, so its values are bound and read as a
+ *       {@code LocalDateTime} in Relata's zone (UTC unless configured), whatever the JVM zone.</li>
+ *   <li>{@code UUID} binds (as text), but {@code CHAR(36)} and {@code uuid} read back as {@code String}: UUIDs are
+ *       bound as {@code String} so both directions use one representation.</li>
+ *   <li>{@code BOOLEAN} is {@code TINYINT(1)}: read as {@code Boolean}, as is {@code BIT(1)}. {@code LONGBLOB} reads
+ *       as {@code ByteBuffer}; {@code SMALLINT} as {@code Short}; {@code DECIMAL} as {@code BigDecimal};
+ *       {@code INT UNSIGNED} as {@code Long}, {@code BIGINT UNSIGNED} as {@code BigInteger}.</li>
  * </ul>
  */
 final class MariaDbDialect extends AbstractDialect {
@@ -129,28 +133,97 @@ final class MariaDbDialect extends AbstractDialect {
         return sqlType + " AUTO_INCREMENT PRIMARY KEY";
     }
 
+    /** r2dbc-mariadb 1.4.0 binds a UUID, but reads {@code uuid} and {@code CHAR(36)} columns back as text. */
     @Override
-    Object bindValue(Object value) {
-        if (value instanceof Instant instant) {
-            return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    public @Nullable Class<?> bindClass(SqlType column) {
+        return column.kind() == SqlType.Kind.UUID ? String.class : super.bindClass(column);
+    }
+
+    /**
+     * InnoDB wants "similar" types: integers and decimals of the same size and sign ({@code int} cannot reference
+     * {@code bigint}: errno 150 "Foreign key constraint is incorrectly formed" on MariaDB 10.11), text with text.
+     */
+    @Override
+    public boolean canReference(SqlType foreignKey, SqlType referenced) {
+        if (foreignKey.kind().numeric() && referenced.kind().numeric()) {
+            return foreignKey.kind() == referenced.kind() && bare(foreignKey).equals(bare(referenced))
+                    && foreignKey.precision() == referenced.precision() && foreignKey.scale() == referenced.scale();
         }
-        if (value instanceof OffsetDateTime odt) {
-            return odt.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        return super.canReference(foreignKey, referenced);
+    }
+
+    /** A declaration without its display width: {@code int(11)} and {@code int} are one type. */
+    private static String bare(SqlType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT).replaceAll("\\(\\d+\\)", "").replaceAll("\\s+", " ").trim();
+    }
+
+    /** MariaDB casts to {@code CHAR} and {@code SIGNED}, not to {@code VARCHAR} and {@code BIGINT}. */
+    @Override
+    String castType(SqlType to) {
+        if (to.kind().textual() || to.kind() == SqlType.Kind.UUID) {
+            return "CHAR";
         }
-        if (value instanceof ZonedDateTime zdt) {
-            return LocalDateTime.ofInstant(zdt.toInstant(), ZoneOffset.UTC);
-        }
-        if (value instanceof UUID uuid) {
-            return uuid.toString();
-        }
-        return value;
+        return to.kind().integral() ? "SIGNED" : super.castType(to);
+    }
+
+    /**
+     * Column names are never case-sensitive in MariaDB, and table names are not with {@code lower_case_table_names}
+     * 1 or 2 (the Windows and macOS defaults).
+     */
+    @Override
+    public boolean caseInsensitiveCatalog() {
+        return true;
     }
 
     @Override
-    Class<?> bindType(Class<?> boxed) {
-        if (boxed == Instant.class || boxed == OffsetDateTime.class || boxed == ZonedDateTime.class) {
-            return LocalDateTime.class;
-        }
-        return boxed == UUID.class ? String.class : boxed;
+    public String columnsQuery(int tables) {
+        return "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS "
+                + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN " + markers(tables)
+                + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
+    }
+
+    @Override
+    public String indexesQuery(int tables) {
+        return "SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX, CASE WHEN NON_UNIQUE = 0 THEN 'YES' ELSE 'NO' "
+                + "END FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN "
+                + markers(tables) + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+    }
+
+    @Override
+    public String foreignKeysQuery(int tables) {
+        return "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, ORDINAL_POSITION, REFERENCED_TABLE_NAME, "
+                + "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() "
+                + "AND REFERENCED_TABLE_NAME IS NOT NULL AND TABLE_NAME IN " + markers(tables)
+                + " ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
+    }
+
+    /**
+     * {@code max_statement_time} is in seconds with microsecond precision, so milliseconds are written as a decimal.
+     * The server stops the statement with error 1969 (SQLSTATE 70100, "max_statement_time exceeded"), which
+     * r2dbc-mariadb 1.4.0 signals as an {@code R2dbcTimeoutException}, and the connection stays usable (verified on
+     * MariaDB 10.11). MariaDB has no transaction-scoped form: only connections Relata's own pool opened get it.
+     */
+    @Override
+    public Optional<String> sessionStatementTimeout(Duration timeout) {
+        long millis = Timeouts.millis(timeout);
+        String seconds = new BigDecimal(millis).movePointLeft(3).toPlainString();
+        return Optional.of("SET SESSION max_statement_time = " + seconds);
+    }
+
+    /**
+     * {@code KILL QUERY} stops the statement and leaves the connection open; the same user may kill its own
+     * connections. Measured on MariaDB 10.11 with r2dbc-mariadb 1.4.0: a {@code SLEEP(3)} abandoned after 300 ms kept
+     * running on the server, and the next query on that pooled connection waited 2.7 s for it (issue 9); killed
+     * this way, the connection answered again within milliseconds. The driver binds the id to {@code KILL QUERY ?}.
+     */
+    @Override
+    public Optional<StatementCancel> statementCancel() {
+        return Optional.of(new StatementCancel("SELECT CONNECTION_ID()", "KILL QUERY ?"));
+    }
+
+    /** Error 1969 (max_statement_time exceeded) and 1317 (query interrupted by {@code KILL QUERY}). */
+    @Override
+    public boolean isCancellation(R2dbcException error) {
+        return error.getErrorCode() == 1969 || error.getErrorCode() == 1317 || super.isCancellation(error);
     }
 }

@@ -1,12 +1,15 @@
 package io.relata.dialect;
 
+import io.r2dbc.spi.R2dbcException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -19,6 +22,12 @@ import java.util.UUID;
  * as a {@code ByteBuffer}, {@code NUMERIC} as {@code BigDecimal}, {@code SMALLINT} as {@code Short}. A {@code UUID}
  * column rejects a {@code bindNull(i, String.class)} ("column is of type uuid but expression is of type
  * character varying"), so a UUID's null is bound as {@code UUID}.
+ *
+ * <p>The server converts between {@code timestamp} and {@code timestamptz} in the session time zone, which the driver
+ * sets from the JVM's default zone: an {@code Instant} bound to a {@code timestamp without time zone} column would be
+ * stored as the JVM zone's wall time, a {@code LocalDateTime} bound to a {@code timestamptz} column read as one. So
+ * values are bound as the class of their column's type ({@link #bindClass(SqlType)}): {@code LocalDateTime} in
+ * Relata's zone for {@code timestamp}, {@code OffsetDateTime} at UTC for {@code timestamptz}.
  */
 final class PostgresDialect extends AbstractDialect {
 
@@ -45,29 +54,6 @@ final class PostgresDialect extends AbstractDialect {
     }
 
     /**
-     * r2dbc-postgresql decodes straight to these types (its codecs for numbers, text, UUID, the java.time types and
-     * byte arrays); the untyped {@code get(i)} costs a codec search per value, 29% of row mapping in the benchmarks'
-     * JFR profile of a 10,000-owner preload. Enums are read as text and converted.
-     */
-    @Override
-    public Class<?> readType(Class<?> javaType) {
-        if (javaType.isEnum()) {
-            return String.class;
-        }
-        if (javaType == java.time.Instant.class) {
-            // r2dbc-postgresql 1.1.1 decodes a timestamptz to Instant through the JVM's default zone rules on every
-            // value (ZoneRules construction showed in the JFR profile); OffsetDateTime decodes directly.
-            return java.time.OffsetDateTime.class;
-        }
-        return TYPED_READS.contains(javaType) ? javaType : Object.class;
-    }
-
-    private static final java.util.Set<Class<?>> TYPED_READS = java.util.Set.of(Long.class, Integer.class,
-            Short.class, Boolean.class, String.class, java.math.BigDecimal.class, Double.class, Float.class,
-            java.time.LocalDate.class, java.time.LocalDateTime.class,
-            java.time.OffsetDateTime.class, java.util.UUID.class, byte[].class);
-
-    /**
      * With a fetch size the driver uses the extended protocol even for statements without binds, which is what makes
      * binary rows possible (text rows cost about 3x, shared/DRIVERS.md), and a cancelled stream stops after at most
      * one fetch instead of draining the whole result (0.5-1 s without, 8-75 ms with 1,000; shared/DRIVERS.md).
@@ -89,6 +75,62 @@ final class PostgresDialect extends AbstractDialect {
     @Override
     public String currentSchema() {
         return "current_schema()";
+    }
+
+    /**
+     * PostgreSQL's {@code bit(n)} is a bit string, not MariaDB's boolean: r2dbc-postgresql 1.1.1 reads it as text
+     * ({@code "1"}, which converts to a Boolean) but cannot bind a Boolean to it, so it is of no known kind.
+     */
+    @Override
+    public SqlType sqlType(String declaration) {
+        SqlType type = super.sqlType(declaration);
+        String lower = declaration.trim().toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("bit") ? SqlType.of(type.name(), SqlType.Kind.OTHER) : type;
+    }
+
+    @Override
+    public String generatedKeyColumn(String column) {
+        return quote(column);
+    }
+
+    /**
+     * pg_catalog rather than information_schema: {@code format_type} gives the declaration as written
+     * ({@code character varying(20)}, {@code numeric(10,2)}), and information_schema hides indexes altogether.
+     */
+    @Override
+    public String columnsQuery(int tables) {
+        return "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+                + "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END "
+                + "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 "
+                + "AND NOT a.attisdropped AND c.relname IN " + markers(tables) + " ORDER BY c.relname, a.attnum";
+    }
+
+    /** Key columns only ({@code INCLUDE} columns are not searchable); an expression's column is {@code NULL}. */
+    @Override
+    public String indexesQuery(int tables) {
+        return "SELECT t.relname, i.relname, a.attname, k.ord, CASE WHEN x.indisunique THEN 'YES' ELSE 'NO' END "
+                + "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class t ON t.oid = x.indrelid "
+                + "JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                + "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
+                + "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+                + "WHERE n.nspname = current_schema() AND k.ord <= x.indnkeyatts AND t.relname IN " + markers(tables)
+                + " ORDER BY t.relname, i.relname, k.ord";
+    }
+
+    @Override
+    public String foreignKeysQuery(int tables) {
+        return "SELECT t.relname, c.conname, a.attname, k.ord, rt.relname, ra.attname "
+                + "FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                + "JOIN pg_catalog.pg_class rt ON rt.oid = c.confrelid "
+                + "CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(att, ratt, ord) "
+                + "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.att "
+                + "JOIN pg_catalog.pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = k.ratt "
+                + "WHERE c.contype = 'f' AND n.nspname = current_schema() AND t.relname IN " + markers(tables)
+                + " ORDER BY t.relname, c.conname, k.ord";
     }
 
     @Override
@@ -147,17 +189,51 @@ final class PostgresDialect extends AbstractDialect {
         if (size == 0) {
             return List.of();
         }
-        Class<?> component = nullBindType(keyType);
-        if (component == Object.class) {
-            // An Object[] cannot be bound; the first key is the best guess at what the caller meant.
-            component = keys.get(0).getClass();
-        }
+        Class<?> component = keyType == Object.class ? keys.get(0).getClass() : Conversions.box(keyType);
         Object[] array = (Object[]) Array.newInstance(component, size);
         for (int i = 0; i < size; i++) {
             Object key = keys.get(i);
-            array[i] = component.isInstance(key) ? key : fromDatabase(key, component);
+            if (!component.isInstance(key)) {
+                throw new IllegalArgumentException("Key " + key + " (" + key.getClass().getName() + ") is not a "
+                        + component.getName() + ": convert keys with toDatabase first");
+            }
+            array[i] = key;
         }
         Object bind = array; // one bind: List.of(array) would spread the elements
         return List.of(new KeySetCondition(column + " = ANY(?)", List.of(bind)));
+    }
+
+    /**
+     * {@code statement_timeout} in milliseconds. The server stops the statement with SQLSTATE 57014 ("canceling
+     * statement due to statement timeout", r2dbc-postgresql 1.1.1 signals a
+     * {@code PostgresqlNonTransientResourceException}) and the connection stays usable (verified on PostgreSQL 15).
+     * It counts the whole statement, including time the server waits for a slow reader.
+     */
+    @Override
+    public Optional<String> sessionStatementTimeout(Duration timeout) {
+        return Optional.of("SET statement_timeout = " + Timeouts.millis(timeout));
+    }
+
+    /** {@code SET LOCAL} lasts until the transaction ends, so a borrowed connection's session keeps its setting. */
+    @Override
+    public Optional<String> transactionStatementTimeout(Duration timeout) {
+        return Optional.of("SET LOCAL statement_timeout = " + Timeouts.millis(timeout));
+    }
+
+    /**
+     * {@code pg_cancel_backend} does what the protocol's cancel request does (both signal the backend, which stops
+     * its current statement with 57014 and keeps the session), and needs only the same role: a second connection
+     * of the same user may cancel. Measured on PostgreSQL 15: a {@code pg_sleep(3)} abandoned after 300 ms kept its
+     * connection busy until it ended; cancelled this way, the connection answered again within milliseconds.
+     */
+    @Override
+    public Optional<StatementCancel> statementCancel() {
+        return Optional.of(new StatementCancel("SELECT pg_backend_pid()", "SELECT pg_cancel_backend($1)"));
+    }
+
+    /** SQLSTATE 57014 (query_canceled): a statement timeout, a cancel request or {@code pg_cancel_backend}. */
+    @Override
+    public boolean isCancellation(R2dbcException error) {
+        return "57014".equals(error.getSqlState()) || super.isCancellation(error);
     }
 }

@@ -15,8 +15,8 @@ class DialectCapabilitiesUnitTests {
         assertThat(pg.currentSchema()).isEqualTo("current_schema()");
         assertThat(pg.limitForOffsetOnly()).isEmpty();
         assertThat(pg.foreignKeyNeedsUniqueConstraint()).isFalse();
-        assertThat(pg.readType(Long.class)).isEqualTo(Long.class);
-        assertThat(pg.readType(java.time.Instant.class)).isEqualTo(java.time.OffsetDateTime.class);
+        assertThat(pg.generatedKeyColumn("personId")).isEqualTo("\"personId\"");
+        assertThat(pg.caseInsensitiveCatalog()).isFalse();
     }
 
     @Test
@@ -27,7 +27,8 @@ class DialectCapabilitiesUnitTests {
         assertThat(h2.supportsCursors()).isFalse();
         assertThat(h2.streamingFetchSize()).isZero();
         assertThat(h2.currentSchema()).isEqualTo("CURRENT_SCHEMA");
-        assertThat(h2.readType(Long.class)).isEqualTo(Object.class);
+        assertThat(h2.generatedKeyColumn("personId")).isEqualTo("personId");
+        assertThat(h2.caseInsensitiveCatalog()).isFalse();
     }
 
     @Test
@@ -37,5 +38,7 @@ class DialectCapabilitiesUnitTests {
         assertThat(maria.currentSchema()).isEqualTo("DATABASE()");
         assertThat(maria.blockingDriver()).isFalse();
         assertThat(maria.supportsCursors()).isFalse();
+        assertThat(maria.generatedKeyColumn("personId")).isEqualTo("personId");
+        assertThat(maria.caseInsensitiveCatalog()).isTrue();
     }
 }

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,14 +38,6 @@ class DialectUnitTests {
     static final Dialect MARIA = Dialects.mariadb();
 
     static final Instant INSTANT = Instant.parse("2024-05-06T07:08:09.123456Z");
-
-    static final LocalDateTime UTC_LOCAL = LocalDateTime.parse("2024-05-06T07:08:09.123456");
-
-    static final OffsetDateTime PLUS_TWO = OffsetDateTime.parse("2024-05-06T09:08:09.123456+02:00");
-
-    static final OffsetDateTime UTC_OFFSET = INSTANT.atOffset(ZoneOffset.UTC);
-
-    static final ZonedDateTime BERLIN = INSTANT.atZone(ZoneId.of("Europe/Berlin"));
 
     static final UUID ID = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
@@ -164,11 +152,17 @@ class DialectUnitTests {
                 Arguments.of(PG, "Order Items", "\"Order Items\""),
                 Arguments.of(PG, "my \"q\"", "\"my \"\"q\"\"\""),
                 Arguments.of(PG, "a`b", "\"a`b\""),
-                // H2 quotes in upper case, the case it folds unquoted names to (H2Dialect#quote)
+                // H2 quotes a name without upper-case letters in upper case, the case it folds unquoted names to
+                // (H2Dialect#quote)
                 Arguments.of(H2, "users", "\"USERS\""),
-                Arguments.of(H2, "orderItems", "\"ORDERITEMS\""),
+                Arguments.of(H2, "order_items", "\"ORDER_ITEMS\""),
                 Arguments.of(H2, "my \"q\"", "\"MY \"\"Q\"\"\""),
                 Arguments.of(H2, "a`b", "\"A`B\""),
+                // an explicit name with an upper-case letter is used as written, on H2 too (issue 8)
+                Arguments.of(H2, "LegacyPeople", "\"LegacyPeople\""),
+                Arguments.of(H2, "personId", "\"personId\""),
+                Arguments.of(PG, "LegacyPeople", "\"LegacyPeople\""),
+                Arguments.of(MARIA, "LegacyPeople", "`LegacyPeople`"),
                 Arguments.of(MARIA, "users", "`users`"),
                 Arguments.of(MARIA, "a`b", "`a``b`"),
                 Arguments.of(MARIA, "``", "``````"),
@@ -358,12 +352,15 @@ class DialectUnitTests {
                 Arguments.of(String.class, List.of("a", "b"), new String[] {"a", "b"}),
                 Arguments.of(UUID.class, List.of(ID, other), new UUID[] {ID, other}),
                 Arguments.of(Instant.class, List.of(INSTANT), new Instant[] {INSTANT}),
-                // enum keys arrive as names (toDatabase), and the array is text
-                Arguments.of(Color.class, List.of("RED", "GREEN"), new String[] {"RED", "GREEN"}),
-                // keys of a narrower type are converted to the key type
-                Arguments.of(Long.class, List.of(1, 2), new Long[] {1L, 2L}),
                 // Object[] fails in r2dbc-postgresql: the first key's class is taken
                 Arguments.of(Object.class, List.of(1L, 2L), new Long[] {1L, 2L}));
+    }
+
+    @Test
+    void postgresKeySetRejectsKeysNotYetConvertedToTheKeyType() {
+        // Keys are converted (exactly) for the key column before they get here; a silent cast would hide a mix-up.
+        assertThatIllegalArgumentException().isThrownBy(() -> PG.keySet("id", List.of(1, 2), Long.class, 0))
+                .withMessageContaining("java.lang.Integer").withMessageContaining("java.lang.Long");
     }
 
     @ParameterizedTest
@@ -470,268 +467,6 @@ class DialectUnitTests {
             "513, 1000, 1000", "999, 1000, 1000", "300, 535, 512", "513, 535, 535", "1, 1, 1"})
     void lastChunkIsPaddedToThePowerOfTwoAboveIt(int count, int chunk, int expected) {
         assertThat(AbstractDialect.padded(count, chunk)).isEqualTo(expected);
-    }
-
-    // binding
-
-    static Stream<Arguments> boundValues() {
-        return Stream.of(
-                Arguments.of(PG, Color.GREEN, "GREEN"),
-                Arguments.of(PG, INSTANT, INSTANT),
-                Arguments.of(PG, PLUS_TWO, PLUS_TWO),
-                Arguments.of(PG, ID, ID),
-                Arguments.of(PG, BigInteger.TEN, BigInteger.TEN),
-                Arguments.of(H2, Color.GREEN, "GREEN"),
-                Arguments.of(H2, INSTANT, INSTANT),
-                Arguments.of(H2, PLUS_TWO, PLUS_TWO),
-                Arguments.of(H2, ID, ID),
-                Arguments.of(H2, new BigInteger("123456789012345678901234567890"),
-                        new BigDecimal("123456789012345678901234567890")),
-                Arguments.of(MARIA, Color.GREEN, "GREEN"),
-                Arguments.of(MARIA, INSTANT, UTC_LOCAL),
-                Arguments.of(MARIA, PLUS_TWO, UTC_LOCAL),
-                Arguments.of(MARIA, BERLIN, UTC_LOCAL),
-                Arguments.of(MARIA, UTC_LOCAL, UTC_LOCAL),
-                Arguments.of(MARIA, ID, "123e4567-e89b-12d3-a456-426614174000"),
-                Arguments.of(MARIA, BigInteger.TEN, BigInteger.TEN));
-    }
-
-    @ParameterizedTest
-    @MethodSource("boundValues")
-    void toDatabaseConvertsWhatTheDriverCannotBind(Dialect dialect, Object value, Object expected) {
-        assertThat(dialect.toDatabase(value)).isEqualTo(expected).isExactlyInstanceOf(expected.getClass());
-    }
-
-    static Stream<Arguments> untouchedValues() {
-        return forEachDialect(List.of(
-                Arguments.of(42L), Arguments.of(7), Arguments.of((short) 3), Arguments.of(true), Arguments.of("text"),
-                Arguments.of(new BigDecimal("1.50")), Arguments.of(1.5d), Arguments.of(1.5f),
-                Arguments.of(LocalDate.of(2024, 5, 6)), Arguments.of(UTC_LOCAL), Arguments.of(new byte[] {1, 2})));
-    }
-
-    @ParameterizedTest
-    @MethodSource("untouchedValues")
-    void toDatabaseLeavesOtherValuesAsTheyAre(Dialect dialect, Object value) {
-        assertThat(dialect.toDatabase(value)).isSameAs(value);
-    }
-
-    static Stream<Arguments> nullBindTypes() {
-        Stream<Arguments> common = forEachDialect(List.of(
-                Arguments.of(long.class, Long.class),
-                Arguments.of(Long.class, Long.class),
-                Arguments.of(int.class, Integer.class),
-                Arguments.of(short.class, Short.class),
-                Arguments.of(boolean.class, Boolean.class),
-                Arguments.of(double.class, Double.class),
-                Arguments.of(float.class, Float.class),
-                Arguments.of(String.class, String.class),
-                Arguments.of(Color.class, String.class),
-                Arguments.of(BigDecimal.class, BigDecimal.class),
-                Arguments.of(LocalDate.class, LocalDate.class),
-                Arguments.of(LocalDateTime.class, LocalDateTime.class),
-                Arguments.of(byte[].class, byte[].class)));
-        Stream<Arguments> specific = Stream.of(
-                Arguments.of(PG, Instant.class, Instant.class),
-                Arguments.of(PG, OffsetDateTime.class, OffsetDateTime.class),
-                Arguments.of(PG, UUID.class, UUID.class),
-                Arguments.of(PG, BigInteger.class, BigInteger.class),
-                Arguments.of(H2, Instant.class, Instant.class),
-                Arguments.of(H2, OffsetDateTime.class, OffsetDateTime.class),
-                Arguments.of(H2, UUID.class, UUID.class),
-                Arguments.of(H2, BigInteger.class, BigDecimal.class),
-                Arguments.of(MARIA, Instant.class, LocalDateTime.class),
-                Arguments.of(MARIA, OffsetDateTime.class, LocalDateTime.class),
-                Arguments.of(MARIA, ZonedDateTime.class, LocalDateTime.class),
-                Arguments.of(MARIA, UUID.class, String.class),
-                Arguments.of(MARIA, BigInteger.class, BigInteger.class));
-        return Stream.concat(common, specific);
-    }
-
-    @ParameterizedTest
-    @MethodSource("nullBindTypes")
-    void nullBindTypeIsTheBoundClass(Dialect dialect, Class<?> javaType, Class<?> expected) {
-        assertThat(dialect.nullBindType(javaType)).isEqualTo(expected);
-    }
-
-    static Stream<Arguments> sampleValues() {
-        return forEachDialect(List.of(
-                Arguments.of(42L), Arguments.of(7), Arguments.of(true), Arguments.of("x"), Arguments.of(Color.RED),
-                Arguments.of(BigDecimal.ONE), Arguments.of(BigInteger.ONE), Arguments.of(INSTANT),
-                Arguments.of(PLUS_TWO), Arguments.of(UTC_LOCAL), Arguments.of(LocalDate.of(2024, 5, 6)),
-                Arguments.of(ID), Arguments.of(new byte[] {1})));
-    }
-
-    @ParameterizedTest
-    @MethodSource("sampleValues")
-    void nullBindTypeAgreesWithToDatabase(Dialect dialect, Object value) {
-        assertThat(dialect.toDatabase(value)).isInstanceOf(dialect.nullBindType(value.getClass()));
-    }
-
-    // reading
-
-    static Stream<Arguments> sameInstance() {
-        return forEachDialect(List.of(
-                Arguments.of(42L, Long.class), Arguments.of(42L, long.class), Arguments.of(7, int.class),
-                Arguments.of(true, boolean.class), Arguments.of("x", String.class), Arguments.of(INSTANT, Instant.class),
-                Arguments.of(UTC_OFFSET, OffsetDateTime.class), Arguments.of(UTC_LOCAL, LocalDateTime.class),
-                Arguments.of(ID, UUID.class), Arguments.of(Color.RED, Color.class),
-                Arguments.of(new byte[] {1}, byte[].class), Arguments.of(BigDecimal.TEN, Number.class)));
-    }
-
-    @ParameterizedTest
-    @MethodSource("sameInstance")
-    void fromDatabaseReturnsAMatchingValueItself(Dialect dialect, Object raw, Class<?> javaType) {
-        assertThat(dialect.fromDatabase(raw, javaType)).isSameAs(raw);
-    }
-
-    static Stream<Arguments> nulls() {
-        return forEachDialect(List.of(
-                Arguments.of(Long.class, null), Arguments.of(String.class, null), Arguments.of(Instant.class, null),
-                Arguments.of(Color.class, null), Arguments.of(byte[].class, null),
-                Arguments.of(long.class, 0L), Arguments.of(int.class, 0), Arguments.of(short.class, (short) 0),
-                Arguments.of(byte.class, (byte) 0), Arguments.of(boolean.class, false), Arguments.of(double.class, 0d),
-                Arguments.of(float.class, 0f), Arguments.of(char.class, '\0')));
-    }
-
-    @ParameterizedTest
-    @MethodSource("nulls")
-    void fromDatabaseReadsNullAsNullOrThePrimitiveZero(Dialect dialect, Class<?> javaType, Object expected) {
-        assertThat(dialect.fromDatabase(null, javaType)).isEqualTo(expected);
-    }
-
-    static Stream<Arguments> conversions() {
-        return forEachDialect(List.of(
-                // numbers, as H2 reads INTEGER only as Integer and BIGINT only as Long (DRIVERS.md)
-                Arguments.of(7, Long.class, 7L),
-                Arguments.of(7, long.class, 7L),
-                Arguments.of(7L, Integer.class, 7),
-                Arguments.of(7L, int.class, 7),
-                Arguments.of((short) 7, Integer.class, 7),
-                Arguments.of(7, Short.class, (short) 7),
-                Arguments.of(7L, short.class, (short) 7),
-                Arguments.of(7, Byte.class, (byte) 7),
-                Arguments.of(new BigDecimal("12.0000000000"), Long.class, 12L),
-                Arguments.of(new BigInteger("12"), Long.class, 12L),
-                Arguments.of(3.0d, Long.class, 3L),
-                Arguments.of(12L, BigDecimal.class, BigDecimal.valueOf(12)),
-                Arguments.of(new BigInteger("123456789012345678901234567890"), BigDecimal.class,
-                        new BigDecimal("123456789012345678901234567890")),
-                Arguments.of(0.1f, BigDecimal.class, new BigDecimal("0.1")),
-                Arguments.of(2.5d, BigDecimal.class, new BigDecimal("2.5")),
-                Arguments.of(new BigDecimal("123456789012345678901234567890.0000000000"), BigInteger.class,
-                        new BigInteger("123456789012345678901234567890")),
-                Arguments.of(7L, BigInteger.class, BigInteger.valueOf(7)),
-                Arguments.of(1.5d, Float.class, 1.5f),
-                Arguments.of(1.5f, double.class, 1.5d),
-                Arguments.of(7, Double.class, 7d),
-                Arguments.of(new BigDecimal("2.25"), Double.class, 2.25d),
-                // booleans: MariaDB's TINYINT(1) may come back as a number
-                Arguments.of((byte) 1, Boolean.class, true),
-                Arguments.of((byte) 0, boolean.class, false),
-                Arguments.of(1, Boolean.class, true),
-                Arguments.of(0L, Boolean.class, false),
-                Arguments.of(BigDecimal.ONE, Boolean.class, true),
-                // timestamps; LocalDateTime is UTC
-                Arguments.of(PLUS_TWO, Instant.class, INSTANT),
-                Arguments.of(UTC_LOCAL, Instant.class, INSTANT),
-                Arguments.of(BERLIN, Instant.class, INSTANT),
-                Arguments.of(INSTANT, OffsetDateTime.class, UTC_OFFSET),
-                Arguments.of(UTC_LOCAL, OffsetDateTime.class, UTC_OFFSET),
-                Arguments.of(BERLIN, OffsetDateTime.class, UTC_OFFSET),
-                Arguments.of(PLUS_TWO, OffsetDateTime.class, UTC_OFFSET),
-                Arguments.of(PLUS_TWO, LocalDateTime.class, UTC_LOCAL),
-                Arguments.of(INSTANT, LocalDateTime.class, UTC_LOCAL),
-                Arguments.of(BERLIN, LocalDateTime.class, UTC_LOCAL),
-                // text
-                Arguments.of("123e4567-e89b-12d3-a456-426614174000", UUID.class, ID),
-                Arguments.of("GREEN", Color.class, Color.GREEN),
-                Arguments.of(ID, String.class, "123e4567-e89b-12d3-a456-426614174000"),
-                Arguments.of(new StringBuilder("abc"), String.class, "abc"),
-                Arguments.of("x", char.class, 'x'),
-                // bytes: BYTEA and LONGBLOB come back as ByteBuffer
-                Arguments.of(ByteBuffer.wrap(new byte[] {1, 2, 3}), byte[].class, new byte[] {1, 2, 3})));
-    }
-
-    @ParameterizedTest
-    @MethodSource("conversions")
-    void fromDatabaseConvertsToTheFieldType(Dialect dialect, Object raw, Class<?> javaType, Object expected) {
-        Object converted = dialect.fromDatabase(raw, javaType);
-
-        assertThat(converted).isEqualTo(expected).isExactlyInstanceOf(expected.getClass());
-        if (converted instanceof OffsetDateTime odt) {
-            assertThat(odt.getOffset()).isEqualTo(((OffsetDateTime) expected).getOffset());
-        }
-    }
-
-    @ParameterizedTest
-    @MethodSource("dialects")
-    void fromDatabaseReadsOffsetDateTimesAtUtc(Dialect dialect) {
-        // r2dbc-postgresql reads timestamptz at the JVM zone's offset; every dialect answers in UTC
-        assertThat(dialect.fromDatabase(PLUS_TWO, OffsetDateTime.class)).isEqualTo(UTC_OFFSET);
-        assertThat(dialect.fromDatabase(UTC_OFFSET, OffsetDateTime.class)).isSameAs(UTC_OFFSET);
-    }
-
-    @ParameterizedTest
-    @MethodSource("dialects")
-    void fromDatabaseCopiesTheRemainingBytesOfABuffer(Dialect dialect) {
-        ByteBuffer buffer = ByteBuffer.wrap(new byte[] {0, 1, 2, 3});
-        buffer.position(1);
-
-        assertThat(dialect.fromDatabase(buffer, byte[].class)).isEqualTo(new byte[] {1, 2, 3});
-        assertThat(buffer.position()).isEqualTo(1);
-    }
-
-    static Stream<Arguments> lossyNumbers() {
-        return forEachDialect(List.of(
-                Arguments.of(Long.MAX_VALUE, Integer.class, "java.lang.Long", "java.lang.Integer"),
-                Arguments.of(70_000, Short.class, "java.lang.Integer", "java.lang.Short"),
-                Arguments.of(300, byte.class, "java.lang.Integer", "byte"),
-                Arguments.of(new BigDecimal("12.5"), Long.class, "java.math.BigDecimal", "java.lang.Long"),
-                Arguments.of(new BigDecimal("1e30"), long.class, "java.math.BigDecimal", "long"),
-                Arguments.of(1.5d, long.class, "java.lang.Double", "long"),
-                Arguments.of(1e19d, Long.class, "java.lang.Double", "java.lang.Long"),
-                Arguments.of(new BigDecimal("0.5"), BigInteger.class, "java.math.BigDecimal", "java.math.BigInteger"),
-                Arguments.of(Double.NaN, BigDecimal.class, "java.lang.Double", "java.math.BigDecimal")));
-    }
-
-    @ParameterizedTest
-    @MethodSource("lossyNumbers")
-    void fromDatabaseRejectsLossyNumberConversions(Dialect dialect, Object raw, Class<?> javaType, String rawName,
-            String typeName) {
-        assertThatIllegalArgumentException().isThrownBy(() -> dialect.fromDatabase(raw, javaType))
-                .withMessage("Cannot convert a " + rawName + " to " + typeName + " without loss");
-    }
-
-    static Stream<Arguments> mismatches() {
-        return forEachDialect(List.of(
-                Arguments.of("42", Long.class, "java.lang.String", "java.lang.Long"),
-                Arguments.of("true", boolean.class, "java.lang.String", "boolean"),
-                Arguments.of(42L, byte[].class, "java.lang.Long", "byte[]"),
-                Arguments.of(true, Integer.class, "java.lang.Boolean", "java.lang.Integer"),
-                Arguments.of(42L, String.class, "java.lang.Long", "java.lang.String"),
-                Arguments.of(LocalDate.of(2024, 5, 6), Instant.class, "java.time.LocalDate", "java.time.Instant"),
-                Arguments.of(UTC_LOCAL, LocalDate.class, "java.time.LocalDateTime", "java.time.LocalDate"),
-                Arguments.of(42, UUID.class, "java.lang.Integer", "java.util.UUID"),
-                Arguments.of(1, Color.class, "java.lang.Integer", Color.class.getName()),
-                Arguments.of("xy", char.class, "java.lang.String", "char"),
-                Arguments.of(new Object(), ZonedDateTime.class, "java.lang.Object", "java.time.ZonedDateTime")));
-    }
-
-    @ParameterizedTest
-    @MethodSource("mismatches")
-    void fromDatabaseNamesBothTypesWhenItCannotConvert(Dialect dialect, Object raw, Class<?> javaType, String rawName,
-            String typeName) {
-        assertThatIllegalArgumentException().isThrownBy(() -> dialect.fromDatabase(raw, javaType))
-                .withMessage("Cannot convert a value of type " + rawName + " to " + typeName);
-    }
-
-    @ParameterizedTest
-    @MethodSource("dialects")
-    void fromDatabaseRejectsTextThatIsNoEnumConstantOrUuid(Dialect dialect) {
-        assertThatIllegalArgumentException().isThrownBy(() -> dialect.fromDatabase("BLUE", Color.class))
-                .withMessage("No constant 'BLUE' in enum " + Color.class.getName());
-        assertThatIllegalArgumentException().isThrownBy(() -> dialect.fromDatabase("not-a-uuid", UUID.class))
-                .withMessageStartingWith("Cannot convert a java.lang.String to java.util.UUID: ");
     }
 
     private static String nullString() {

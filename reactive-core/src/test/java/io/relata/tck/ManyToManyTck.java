@@ -158,6 +158,8 @@ public abstract class ManyToManyTck extends ToManySupport {
         this.db.migrate(Declare.User.class, Declare.Language.class).block(TIMEOUT);
         assertThat(this.statements).as("idempotent").noneMatch(s -> s.startsWith("ALTER")
                 || s.startsWith("CREATE TABLE "));
+        assertThat(await(this.db.validate(Declare.User.class, Declare.Language.class)).problems())
+                .as("validate reads the join table too, and finds nothing to report").isEmpty();
         // ON DELETE CASCADE by default: deleting a user deletes its join rows, not the languages.
         Declare.User u = await(users().save(user("jinzhu", language("EN"))));
         this.jdbc.update("DELETE FROM users WHERE id = ?", u.getId());

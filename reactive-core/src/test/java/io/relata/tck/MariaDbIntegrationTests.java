@@ -88,6 +88,78 @@ class MariaDbIntegrationTests {
     }
 
     @Nested
+    class Timeouts extends TimeoutTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Faults extends FaultTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Load extends LoadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ModelBased extends ModelTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class Brownfield extends BrownfieldTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class BrownfieldKeys extends BrownfieldKeysTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class BrownfieldValues extends BrownfieldValuesTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ExistingSchema extends ExistingSchemaTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ReplicaRouting extends ReplicaRoutingTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class HasMany extends HasManyTck {
         @Override
         protected TestDatabase database() {

@@ -86,6 +86,32 @@ public final class Jdbc {
                 + currentSchema() + " AND constraint_type = 'FOREIGN KEY' AND LOWER(table_name) = LOWER(?)", table);
     }
 
+    /**
+     * The indexes of {@code table} (any case): lower-case index name to its lower-case columns in order, primary
+     * keys and the indexes a database made for its constraints included.
+     */
+    public Map<String, List<String>> indexes(String table) {
+        String sql = switch (database) {
+            case POSTGRES -> "SELECT i.relname, a.attname FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid "
+                    + "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = t.relnamespace "
+                    + "CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
+                    + "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+                    + "WHERE n.nspname = current_schema() AND LOWER(t.relname) = LOWER(?) ORDER BY i.relname, k.ord";
+            case H2 -> "SELECT INDEX_NAME, COLUMN_NAME FROM INFORMATION_SCHEMA.INDEX_COLUMNS WHERE TABLE_SCHEMA = "
+                    + "CURRENT_SCHEMA AND LOWER(TABLE_NAME) = LOWER(?) ORDER BY INDEX_NAME, ORDINAL_POSITION";
+            case MARIADB -> "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = "
+                    + "DATABASE() AND LOWER(TABLE_NAME) = LOWER(?) ORDER BY INDEX_NAME, SEQ_IN_INDEX";
+        };
+        Map<String, List<String>> indexes = new LinkedHashMap<>();
+        for (Map<String, Object> row : query(sql, table)) {
+            java.util.Iterator<Object> values = row.values().iterator();
+            String name = String.valueOf(values.next()).toLowerCase(Locale.ROOT);
+            indexes.computeIfAbsent(name, k -> new ArrayList<>())
+                    .add(String.valueOf(values.next()).toLowerCase(Locale.ROOT));
+        }
+        return indexes;
+    }
+
     @Override
     public String toString() {
         return "Jdbc[" + database + "]";

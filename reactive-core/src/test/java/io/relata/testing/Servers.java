@@ -307,6 +307,50 @@ final class Servers {
         return new Fresh(TestDatabase.MARIADB, endpoint.r2dbcUrl(), new Jdbc(TestDatabase.MARIADB, connection));
     }
 
+    // ---------------------------------------------------------------------------------------------- companion
+
+    /**
+     * A second fresh database beside {@code primary}, on the same server: a stand-in for a read replica in the
+     * routing conformance suite. H2: another in-memory database. PostgreSQL and MariaDB: the database
+     * {@code <name>_replica}, emptied.
+     */
+    static Fresh freshCompanion(Fresh primary) {
+        TestDatabase database = primary.database();
+        Resolved resolved = resolve(database);
+        try {
+            return switch (database) {
+                case H2 -> freshH2();
+                case POSTGRES -> {
+                    Endpoint e = resolved.endpoint();
+                    Endpoint companion = endpoint(withDatabase(e.r2dbcUrl(), e.database() + "_replica"),
+                            "postgresql", e.port(), e.user(), "companion");
+                    String problem = probe(companion, "postgres");
+                    if (problem != null) {
+                        throw new IllegalStateException(problem);
+                    }
+                    yield freshPostgres(companion);
+                }
+                case MARIADB -> {
+                    Endpoint e = resolved.endpoint();
+                    yield freshMariaDb(endpoint(withDatabase(e.r2dbcUrl(), e.database() + "_replica"), "mariadb",
+                            e.port(), e.user(), "companion"));
+                }
+            };
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not prepare a companion " + database + " database: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The URL with its database (the path after host:port) replaced; query options are kept. */
+    private static String withDatabase(String r2dbcUrl, String database) {
+        int query = r2dbcUrl.indexOf('?');
+        String base = query < 0 ? r2dbcUrl : r2dbcUrl.substring(0, query);
+        String options = query < 0 ? "" : r2dbcUrl.substring(query);
+        int slash = base.indexOf('/', base.indexOf("//") + 2);
+        return (slash < 0 ? base : base.substring(0, slash)) + "/" + database + options;
+    }
+
     /** Ends sessions left over from earlier tests (a leaked connection would block the wipe); best effort. */
     private static void closeOtherSessions(Statement statement, String sql) {
         try {

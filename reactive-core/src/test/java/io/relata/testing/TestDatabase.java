@@ -44,4 +44,15 @@ public enum TestDatabase {
         assumeAvailable();
         return Servers.fresh(this);
     }
+
+    /**
+     * A second fresh, empty database on the same server as {@code primary} (H2: another in-memory database;
+     * PostgreSQL and MariaDB: {@code <name>_replica}), standing in for a read replica.
+     */
+    public Fresh freshCompanion(Fresh primary) {
+        if (primary.database() != this) {
+            throw new IllegalArgumentException(primary + " is not a " + this + " database");
+        }
+        return Servers.freshCompanion(primary);
+    }
 }

@@ -7,8 +7,9 @@ import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import io.r2dbc.spi.Statement;
 import io.relata.dialect.Dialect;
-import io.relata.internal.sql.Bind;
+import io.relata.internal.schema.Catalog;
 import io.relata.internal.sql.Sql;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +39,9 @@ public final class Session {
 
     private final @Nullable ConnectionFactory preloadFactory;
 
-    private final @Nullable Connection connection;
+    private final @Nullable Lease lease;
+
+    private final Supervisor supervisor;
 
     private final Consumer<String> onStatement;
 
@@ -46,26 +49,29 @@ public final class Session {
 
     private final int preloadConcurrency;
 
-    private final int preloadMaxRows;
-
     private final boolean offload;
 
     private final int fetchSize;
 
     private final AtomicInteger borrowed;
 
-    private final ConcurrentMap<Object, Object> preloadHints;
+    private final Binder binder;
+
+    private final @Nullable Replicas replicas;
+
+    private final PreloadTuning tuning;
 
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
-            @Nullable Connection connection, Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency,
-            int preloadMaxRows, AtomicInteger borrowed, ConcurrentMap<Object, Object> preloadHints) {
+            @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
+            int preloadConcurrency, AtomicInteger borrowed, Binder binder, PreloadTuning tuning) {
+        this.tuning = tuning;
         this.borrowed = borrowed;
-        this.preloadHints = preloadHints;
-        this.preloadMaxRows = preloadMaxRows;
+        this.binder = binder;
         this.dialect = dialect;
         this.factory = factory;
         this.preloadFactory = preloadFactory;
-        this.connection = connection;
+        this.lease = lease;
+        this.supervisor = supervisor;
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
@@ -73,6 +79,30 @@ public final class Session {
         // that loop.
         this.offload = dialect.blockingDriver();
         this.fetchSize = dialect.streamingFetchSize();
+        this.replicas = null;
+    }
+
+    /** A copy of a session with other replicas (or none): the same pools, connection and settings. */
+    private Session(Session from, @Nullable Replicas replicas) {
+        this(from, replicas, from.tuning);
+    }
+
+    /** A copy of a session with other replicas (or none) and preload tuning. */
+    private Session(Session from, @Nullable Replicas replicas, PreloadTuning tuning) {
+        this.tuning = tuning;
+        this.dialect = from.dialect;
+        this.factory = from.factory;
+        this.preloadFactory = from.preloadFactory;
+        this.lease = from.lease;
+        this.supervisor = from.supervisor;
+        this.onStatement = from.onStatement;
+        this.preloadBatchSize = from.preloadBatchSize;
+        this.preloadConcurrency = from.preloadConcurrency;
+        this.borrowed = from.borrowed;
+        this.offload = from.offload;
+        this.fetchSize = from.fetchSize;
+        this.binder = from.binder;
+        this.replicas = replicas;
     }
 
     /**
@@ -84,23 +114,82 @@ public final class Session {
      * @param onStatement sees each statement's SQL as it is sent
      * @param preloadBatchSize owners per preload query
      * @param preloadConcurrency preload queries in flight per association outside a transaction
+     * @param supervisor the timeouts, and what happens to connections whose statements were abandoned
+     * @param binder converts binds in the instance's zone for the live schema
      * @return the session
      */
     public static Session pooled(Dialect dialect, ConnectionFactory factory, ConnectionFactory preloadFactory,
-            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency) {
-        return new Session(dialect, factory, preloadFactory, null, onStatement, preloadBatchSize, preloadConcurrency,
-                Integer.MAX_VALUE, new AtomicInteger(), new ConcurrentHashMap<>());
+            Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor,
+            Binder binder) {
+        return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
+                preloadConcurrency, new AtomicInteger(), binder, new PreloadTuning(Integer.MAX_VALUE,
+                        new ConcurrentHashMap<>()));
     }
 
     /**
-     * This session with a cap on the rows one preload batch may hold.
+     * This session, and every session derived from it, with a cap on the rows one to-many preload batch may hold.
      *
      * @param rows rows per batch (targets fetched for one batch of owners)
      * @return a session that differs only in that cap
      */
     public Session withPreloadMaxRows(int rows) {
-        return new Session(this.dialect, this.factory, this.preloadFactory, this.connection, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, rows, this.borrowed, this.preloadHints);
+        return new Session(this, this.replicas, new PreloadTuning(rows, this.tuning.hints()));
+    }
+
+    /**
+     * A session with this one's dialect and settings on other pools (a replica's), with their own supervisor (the
+     * replica's timeouts, and statements stopped on the replica itself), counting its own borrowed connections and
+     * routing nothing.
+     *
+     * @param factory the (pooled) connection factory
+     * @param preloadFactory the (pooled) connection factory preload queries borrow from; may be {@code factory}
+     * @param supervisor the supervisor of those pools
+     * @return the session
+     */
+    public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory, Supervisor supervisor) {
+        return new Session(this.dialect, factory, preloadFactory, null, supervisor, this.onStatement,
+                this.preloadBatchSize, this.preloadConcurrency, new AtomicInteger(), this.binder, this.tuning);
+    }
+
+    /**
+     * This session with reads outside transactions routed to read replicas ({@link #read}).
+     *
+     * @param replicas the replicas
+     * @return a new session sharing this one's pools
+     */
+    public Session withReplicas(Replicas replicas) {
+        return new Session(this, Objects.requireNonNull(replicas, "replicas must not be null"));
+    }
+
+    /**
+     * This session with its reads kept on the primary ({@code Query.primary()}); itself when it routes nothing.
+     *
+     * @return the session
+     */
+    public Session onPrimary() {
+        if (this.replicas == null) {
+            return this;
+        }
+        return new Session(this, null);
+    }
+
+    /**
+     * Runs a read: the statement of a query and the preload statements it causes, as one unit. Outside a
+     * transaction, with replicas configured and the primary not asked for (by {@link #onPrimary()} or the Reactor
+     * Context key {@link Replicas#PRIMARY_KEY}), the work gets a replica's session and may be run again on another
+     * server when one fails ({@link Replicas}); otherwise it gets this session. Writes never come here.
+     *
+     * @param work the read, given the session to run on
+     * @param <R> the element type
+     * @return the read's elements
+     */
+    public <R> Flux<R> read(Function<Session, ? extends Publisher<R>> work) {
+        Replicas r = this.replicas;
+        if (r == null || this.lease != null) {
+            return Flux.defer(() -> work.apply(this));
+        }
+        return Flux.deferContextual(context -> Replicas.primaryRequested(context)
+                ? Flux.from(work.apply(onPrimary())) : r.read(onPrimary(), work));
     }
 
     /**
@@ -113,12 +202,12 @@ public final class Session {
      * @return the session for preload queries
      */
     public Session forPreloads() {
-        if (this.connection != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
+        if (this.lease != null || this.preloadFactory == null || this.preloadFactory == this.factory) {
             return this;
         }
-        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed,
-                this.preloadHints);
+        return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.supervisor,
+                this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder,
+                this.tuning);
     }
 
     /** @return the dialect */
@@ -126,23 +215,80 @@ public final class Session {
         return this.dialect;
     }
 
+    /** @return the binder: the instance's zone, conversions and live schema */
+    public Binder binder() {
+        return this.binder;
+    }
+
+    /** @return the live schema */
+    public Catalog catalog() {
+        return this.binder.catalog();
+    }
+
+    /**
+     * Reads the tables the catalog has not read yet, on this session's connection (one borrowed for it outside a
+     * transaction); nothing is sent when every table is known.
+     *
+     * @param tables table names as Relata names them
+     * @return completes when they are known
+     */
+    public Mono<Void> loadCatalog(Collection<String> tables) {
+        return Mono.defer(() -> catalog().unread(tables).isEmpty() ? Mono.empty()
+                : withConnection(lease -> catalog().load(tables, sql -> rows(lease, sql))).then());
+    }
+
+    /**
+     * Reads tables from the catalog again, as {@code migrate} does after changing them.
+     *
+     * @param tables table names as Relata names them
+     * @return completes when they are known
+     */
+    public Mono<Void> refreshCatalog(Collection<String> tables) {
+        return withConnection(lease -> catalog().refresh(tables, sql -> rows(lease, sql))).then();
+    }
+
+    /** A catalog query's rows, every column read untyped. */
+    private Flux<@Nullable Object[]> rows(Lease lease, Sql sql) {
+        return select(lease, sql, (row, metadata) -> {
+            Object[] values = new Object[metadata.getColumnMetadatas().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.get(i);
+            }
+            return values;
+        });
+    }
+
+    /**
+     * A value headed to a mapped column is converted for the column's real type: the first statement that binds one
+     * of a table's columns reads that table's catalog first, on the same (idle) connection.
+     */
+    private <R> Flux<R> withCatalog(Lease lease, Sql sql, Flux<R> statement) {
+        List<String> unread = this.binder.unreadTables(sql);
+        return unread.isEmpty() ? statement : catalog().load(unread, query -> rows(lease, query)).thenMany(statement);
+    }
+
     /** @return owners per preload query */
     public int preloadBatchSize() {
         return this.preloadBatchSize;
     }
 
-    /**
-     * @return about how many fetched rows one preload batch may hold: a to-many preload cuts its batches to fit
-     *         (io.relata.preload.BatchPreload's maxValuesPerBatch)
-     */
-    public int preloadMaxRows() {
-        return this.preloadMaxRows;
+    /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
+    public int preloadConcurrency() {
+        return this.lease != null ? 1 : this.preloadConcurrency;
     }
 
     /**
-     * A cache of this instance's preloads, shared by every session derived from it (preload, transaction): what
-     * earlier streams learnt of each association (io.relata.preload.BatchPreload's sizing hints). Per instance, so
-     * two {@code Relata}s never influence each other's statements.
+     * @return about how many fetched rows one to-many preload batch may hold: a to-many preload cuts its batches to
+     *         fit (io.relata.preload.BatchPreload's maxValuesPerBatch)
+     */
+    public int preloadMaxRows() {
+        return this.tuning.maxRows();
+    }
+
+    /**
+     * A cache of this instance's preloads, shared by every session derived from it (preload, transaction, replica):
+     * what earlier streams learnt of each association (io.relata.preload.BatchPreload's sizing hints). Per instance,
+     * so two {@code Relata}s never influence each other's statements.
      *
      * @param key the association
      * @param create makes the value on first use
@@ -151,17 +297,21 @@ public final class Session {
      */
     @SuppressWarnings("unchecked")
     public <V> V preloadHint(Object key, java.util.function.Supplier<V> create) {
-        return (V) this.preloadHints.computeIfAbsent(key, k -> create.get());
+        return (V) this.tuning.hints().computeIfAbsent(key, k -> create.get());
     }
 
-    /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
-    public int preloadConcurrency() {
-        return this.connection != null ? 1 : this.preloadConcurrency;
+    /**
+     * How to-many preloads of one instance are sized: the rows a batch may hold, and what earlier streams learnt.
+     *
+     * @param maxRows rows per batch
+     * @param hints the learnt sizes, by association
+     */
+    private record PreloadTuning(int maxRows, ConcurrentMap<Object, Object> hints) {
     }
 
     /** @return whether this session runs on one transaction's connection */
     public boolean inTransaction() {
-        return this.connection != null;
+        return this.lease != null;
     }
 
     /** @return whether this dialect streams a server-side cursor within a transaction ({@code DECLARE ... CURSOR}) */
@@ -175,41 +325,52 @@ public final class Session {
 
     /**
      * Runs work on a connection: the transaction's, or one borrowed from the pool and returned when the work
-     * terminates or is cancelled.
-     *
-     * @param work the work
-     * @param <R> the element type
-     * @return the work's elements
+     * terminates or is cancelled (closed instead when one of its statements may still be running on the server).
      */
-    public <R> Flux<R> withConnection(Function<Connection, ? extends Publisher<R>> work) {
-        Connection c = this.connection;
-        if (c != null) {
-            return Flux.defer(() -> work.apply(c));
+    private <R> Flux<R> withConnection(Function<Lease, ? extends Publisher<R>> work) {
+        Lease l = this.lease;
+        if (l != null) {
+            return Flux.defer(() -> work.apply(l));
         }
-        return offload(Flux.usingWhen(borrow(), work, this::giveBack));
+        return offload(Flux.usingWhen(borrow(),
+                lease -> this.supervisor.prepare(lease).thenMany(Flux.defer(() -> work.apply(lease))),
+                this::giveBack,
+                (lease, error) -> giveBack(lease),
+                this::giveBack));
     }
 
     /**
      * Runs work in a transaction on one connection: commits when it completes, rolls back when it fails or is
      * cancelled. Inside a transaction already, the work joins it.
      *
+     * <p>One {@code usingWhen} holds both the connection and the transaction, so that each outcome ends them in
+     * order: after a cancel, the abandoned statement is dealt with first, then the rollback runs, then the
+     * connection goes back (two nested scopes would release the connection while the rollback still runs).
+     *
      * @param work the work, given a session bound to the transaction
      * @param <R> the element type
      * @return the work's elements
      */
     public <R> Flux<R> transaction(Function<Session, ? extends Publisher<R>> work) {
-        if (this.connection != null) {
+        if (this.lease != null) {
             return Flux.defer(() -> work.apply(this));
         }
+        // The commit is part of the work, not of its cleanup: Reactor wraps a failed completion cleanup in a
+        // RuntimeException ("Async resource cleanup failed after onComplete"), and a failed commit must reach the
+        // subscriber as the driver's R2dbcException (seen when the fault tests restarted PostgreSQL mid-commit).
         return offload(Flux.usingWhen(borrow(),
-                connection -> Flux.usingWhen(Mono.from(connection.beginTransaction()).thenReturn(connection),
-                        c -> work.apply(new Session(this.dialect, null, null, c, this.onStatement,
-                                this.preloadBatchSize, this.preloadConcurrency, this.preloadMaxRows, this.borrowed,
-                                this.preloadHints)),
-                        Connection::commitTransaction,
-                        (c, error) -> c.rollbackTransaction(),
-                        Connection::rollbackTransaction),
-                this::giveBack));
+                lease -> this.supervisor.prepare(lease).then(this.supervisor.begin(lease))
+                        .thenMany(Flux.defer(() -> work.apply(new Session(this.dialect, null, null, lease,
+                                this.supervisor, this.onStatement, this.preloadBatchSize, this.preloadConcurrency,
+                                this.borrowed, this.binder, this.tuning))))
+                        .concatWith(commit(lease)),
+                lease -> giveBack(lease),
+                (lease, error) -> counted(this.supervisor.rollbackAndRelease(lease)),
+                lease -> counted(this.supervisor.rollbackAndRelease(lease))));
+    }
+
+    private static <R> Mono<R> commit(Lease lease) {
+        return Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).then(Mono.empty());
     }
 
     /**
@@ -221,16 +382,24 @@ public final class Session {
      * @return the number of connections out
      */
     public int borrowedConnections() {
-        return this.borrowed.get();
+        Replicas r = this.replicas;
+        return this.borrowed.get() + (r == null ? 0 : r.borrowedConnections());
     }
 
-    private Mono<Connection> borrow() {
+    private Mono<Lease> borrow() {
         ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return Mono.<Connection>from(f.create()).doOnNext(c -> this.borrowed.incrementAndGet());
+        return this.supervisor.acquire(f).map(c -> {
+            this.borrowed.incrementAndGet();
+            return this.supervisor.lease(c);
+        });
     }
 
-    private Mono<Void> giveBack(Connection connection) {
-        return Mono.from(connection.close()).doFinally(signal -> this.borrowed.decrementAndGet());
+    private Mono<Void> giveBack(Lease lease) {
+        return counted(this.supervisor.release(lease));
+    }
+
+    private Mono<Void> counted(Mono<Void> release) {
+        return release.doFinally(signal -> this.borrowed.decrementAndGet());
     }
 
     /**
@@ -242,20 +411,12 @@ public final class Session {
      * @return the mapped rows
      */
     public <R> Flux<R> select(Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return withConnection(c -> select(c, sql, mapper));
+        return withConnection(lease -> select(lease, sql, mapper));
     }
 
-    /**
-     * Runs a query on a given connection and maps its rows.
-     *
-     * @param connection the connection
-     * @param sql the statement
-     * @param mapper maps one row
-     * @param <R> the element type
-     * @return the mapped rows
-     */
-    public <R> Flux<R> select(Connection connection, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
-        return offload(execute(connection, sql, null, this.fetchSize).concatMap(result -> result.map(mapper)));
+    private <R> Flux<R> select(Lease lease, Sql sql, BiFunction<Row, RowMetadata, R> mapper) {
+        return withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, this.fetchSize).concatMap(result -> result.map(mapper)))));
     }
 
     /**
@@ -265,11 +426,12 @@ public final class Session {
      * @return the number of rows changed
      */
     public Mono<Long> update(Sql sql) {
-        return withConnection(c -> update(c, sql)).reduce(0L, Long::sum);
+        return withConnection(lease -> update(lease, sql)).reduce(0L, Long::sum);
     }
 
-    private Flux<Long> update(Connection connection, Sql sql) {
-        return offload(execute(connection, sql, null, 0).concatMap(Result::getRowsUpdated));
+    private Flux<Long> update(Lease lease, Sql sql) {
+        return withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, null, 0).concatMap(Result::getRowsUpdated))));
     }
 
     /**
@@ -282,7 +444,8 @@ public final class Session {
         if (statements.isEmpty()) {
             return Mono.just(0L);
         }
-        return withConnection(c -> Flux.fromIterable(statements).concatMap(sql -> update(c, sql))).reduce(0L, Long::sum);
+        return withConnection(lease -> Flux.fromIterable(statements).concatMap(sql -> update(lease, sql)))
+                .reduce(0L, Long::sum);
     }
 
     /**
@@ -293,26 +456,17 @@ public final class Session {
      * @return the generated keys
      */
     public Flux<Object> insert(Sql sql, String keyColumn) {
-        return withConnection(c -> offload(execute(c, sql, keyColumn, 0)
-                .concatMap(result -> result.map((row, meta) -> Objects.requireNonNull(row.get(0), "generated key")))));
+        return withConnection(lease -> withCatalog(lease, sql, offload(this.supervisor.guard(lease, sql.text(),
+                execute(lease.connection(), sql, keyColumn, 0).concatMap(result -> result.map((row, meta) ->
+                        Objects.requireNonNull(row.get(0), "generated key")))))));
     }
 
     private Flux<Result> execute(Connection connection, Sql sql, @Nullable String generatedKey, int fetchSize) {
         return Flux.defer(() -> {
             Statement statement = connection.createStatement(sql.text());
-            List<Bind> binds = sql.binds();
-            for (int i = 0; i < binds.size(); i++) {
-                Bind bind = binds.get(i);
-                Object value = bind.value();
-                if (value == null) {
-                    statement.bindNull(i, bind.nullType());
-                }
-                else {
-                    statement.bind(i, value);
-                }
-            }
+            this.binder.bind(statement, sql);
             if (generatedKey != null) {
-                statement.returnGeneratedValues(generatedKey);
+                statement.returnGeneratedValues(this.dialect.generatedKeyColumn(generatedKey));
             }
             if (fetchSize > 0) {
                 statement.fetchSize(fetchSize);

@@ -1,7 +1,11 @@
 package io.relata.internal.load;
 
 import io.r2dbc.spi.Row;
+import io.r2dbc.spi.RowMetadata;
 import io.relata.dialect.Dialect;
+import io.relata.dialect.SqlType;
+import io.relata.internal.exec.Binder;
+import io.relata.internal.exec.EntityReader;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
@@ -13,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The joins of one query: which tables are joined under which alias, the columns they add to the
@@ -33,10 +38,13 @@ public final class JoinPlan<T> {
 
     private final boolean unscoped;
 
-    private final Class<?>[] rootReadTypes;
+    private final Binder binder;
 
-    private JoinPlan(Dialect dialect, EntityMeta<T> meta, List<Node> nodes, boolean unscoped) {
-        this.rootReadTypes = meta.readTypes(dialect);
+    private final EntityReader<T> root;
+
+    private JoinPlan(Binder binder, EntityMeta<T> meta, List<Node> nodes, boolean unscoped) {
+        this.binder = binder;
+        this.root = new EntityReader<>(meta, 0, binder.conversions());
         this.meta = meta;
         this.nodes = nodes;
         this.unscoped = unscoped;
@@ -45,16 +53,16 @@ public final class JoinPlan<T> {
     /**
      * Plans the joins of a query.
      *
-     * @param dialect the dialect
+     * @param binder the instance's conversions and live schema
      * @param meta the root entity
      * @param specs the {@code joins(...)} calls, in order
      * @param unscoped whether soft-deleted targets are joined too
      * @param <T> the root entity type
      * @return the plan (empty for no joins)
      */
-    public static <T> JoinPlan<T> of(Dialect dialect, EntityMeta<T> meta, List<JoinSpec> specs, boolean unscoped) {
+    public static <T> JoinPlan<T> of(Binder binder, EntityMeta<T> meta, List<JoinSpec> specs, boolean unscoped) {
         if (specs.isEmpty()) {
-            return new JoinPlan<>(dialect, meta, List.of(), unscoped);
+            return new JoinPlan<>(binder, meta, List.of(), unscoped);
         }
         Map<String, Node> byPath = new LinkedHashMap<>();
         for (JoinSpec spec : specs) {
@@ -88,11 +96,10 @@ public final class JoinPlan<T> {
         for (Node n : nodes) {
             String table = n.relationship.target().table();
             n.alias = tableUses.get(table) == 1 ? table : snakePath(n.path);
-            n.offset = offset;
-            n.readTypes = n.relationship.target().readTypes(dialect);
+            n.reader = new EntityReader<>(n.relationship.target(), offset, binder.conversions());
             offset += n.relationship.target().properties().size();
         }
-        return new JoinPlan<>(dialect, meta, List.copyOf(nodes), unscoped);
+        return new JoinPlan<>(binder, meta, List.copyOf(nodes), unscoped);
     }
 
     private static String snakePath(String path) {
@@ -101,6 +108,20 @@ public final class JoinPlan<T> {
             out.append(out.length() == 0 ? "" : "__").append(io.relata.internal.meta.Naming.snake(part));
         }
         return out.toString();
+    }
+
+    /**
+     * The tables this plan joins, whose live column types the {@code ON} clauses depend on.
+     *
+     * @return the root's table and every joined table
+     */
+    public List<String> tables() {
+        List<String> tables = new ArrayList<>(this.nodes.size() + 1);
+        tables.add(this.meta.table());
+        for (Node n : this.nodes) {
+            tables.add(n.relationship.target().table());
+        }
+        return tables;
     }
 
     /**
@@ -152,12 +173,7 @@ public final class JoinPlan<T> {
                 sql.sql(" ").id(n.alias);
             }
             sql.sql(" ON ");
-            if (r.hasOne()) {
-                sql.column(n.alias, r.foreignKey().column()).sql(" = ").column(parentAlias, r.references().column());
-            }
-            else {
-                sql.column(parentAlias, r.foreignKey().column()).sql(" = ").column(n.alias, r.references().column());
-            }
+            keyMatch(sql, r, r.hasOne() ? n.alias : parentAlias, r.hasOne() ? parentAlias : n.alias);
             Statements.polymorphicType(sql, r, n.alias);
             Statements.softDeleteScope(sql, target, n.alias, this.unscoped, " AND ");
             for (Fragment f : n.conditions) {
@@ -167,15 +183,39 @@ public final class JoinPlan<T> {
     }
 
     /**
+     * {@code fk = referenced}, with a cast where the live columns' types cannot be compared as they are (a
+     * {@code varchar} foreign key holding a {@code bigint} key's values: PostgreSQL fails with "operator does not
+     * exist: character varying = bigint"). The side that is not text is cast to text, so no row's text has to parse
+     * as a number and an index on the text column stays usable; between other families the referenced key is cast
+     * to the foreign key's type.
+     */
+    private void keyMatch(SqlBuilder sql, Relationship r, String foreignKeyAlias, String referencedAlias) {
+        Dialect dialect = sql.dialect();
+        SqlType fkType = this.binder.catalog().columnType(r.foreignKey());
+        SqlType refType = this.binder.catalog().columnType(r.references());
+        String fk = dialect.quote(foreignKeyAlias) + "." + dialect.quote(r.foreignKey().column());
+        String ref = dialect.quote(referencedAlias) + "." + dialect.quote(r.references().column());
+        if (!fkType.kind().comparableWith(refType.kind())) {
+            if (refType.kind().textual()) {
+                fk = dialect.cast(fk, refType);
+            }
+            else {
+                ref = dialect.cast(ref, fkType);
+            }
+        }
+        sql.sql(fk).sql(" = ").sql(ref);
+    }
+
+    /**
      * Reads one row: the root entity, then every joined entity, attached to its parent. A joined entity whose
      * primary key is {@code NULL} did not match and is left {@code null}.
      *
-     * @param dialect the dialect
      * @param row the row
+     * @param metadata its metadata
      * @return the root entity
      */
-    public T read(Dialect dialect, Row row) {
-        T root = readEntity(this.meta, dialect, row, 0, this.rootReadTypes);
+    public T read(Row row, RowMetadata metadata) {
+        T root = this.root.read(row, metadata);
         if (this.nodes.isEmpty()) {
             return root;
         }
@@ -186,36 +226,11 @@ public final class JoinPlan<T> {
             if (parent == null) {
                 continue;
             }
-            EntityMeta<?> target = n.relationship.target();
-            Object key = row.get(n.offset + target.idIndex());
-            Object value = key == null ? null : readEntity(target, dialect, row, n.offset, n.readTypes);
+            Object value = n.reader.absent(row, metadata) ? null : n.reader.read(row, metadata);
             n.relationship.set(parent, value);
             read[i] = value;
         }
         return root;
-    }
-
-    /**
-     * Reads an entity from consecutive columns of a row, in the order of {@link EntityMeta#properties()}.
-     *
-     * @param meta the entity
-     * @param dialect the dialect that converts driver values
-     * @param row the row
-     * @param offset the index of the entity's first column
-     * @param readTypes the classes to read the columns with ({@link EntityMeta#readTypes(Dialect)})
-     * @param <E> the entity type
-     * @return the entity
-     */
-    public static <E> E readEntity(EntityMeta<E> meta, Dialect dialect, Row row, int offset, Class<?>[] readTypes) {
-        E entity = meta.newInstance();
-        List<Property> properties = meta.properties();
-        for (int i = 0; i < properties.size(); i++) {
-            Property p = properties.get(i);
-            Class<?> readType = readTypes[i];
-            Object raw = readType == Object.class ? row.get(offset + i) : row.get(offset + i, readType);
-            p.set(entity, dialect.fromDatabase(raw, p.columnType()));
-        }
-        return entity;
     }
 
     private static final class Node {
@@ -232,9 +247,7 @@ public final class JoinPlan<T> {
 
         String alias = "";
 
-        int offset;
-
-        Class<?>[] readTypes = new Class<?>[0];
+        @Nullable EntityReader<?> reader;
 
         Node(String path, Relationship relationship, int parent, boolean inner) {
             this.path = path;

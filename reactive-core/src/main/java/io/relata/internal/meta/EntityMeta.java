@@ -56,9 +56,6 @@ public final class EntityMeta<T> {
 
     private volatile @Nullable List<Relationship> relationships;
 
-    private final java.util.concurrent.ConcurrentMap<io.relata.dialect.Dialect, Class<?>[]> readTypes =
-            new java.util.concurrent.ConcurrentHashMap<>(4);
-
     private int idIndex = -1;
 
     @SuppressWarnings("this-escape")
@@ -152,22 +149,6 @@ public final class EntityMeta<T> {
         }
         Class<?> t = p.type();
         return t == Instant.class || t == LocalDateTime.class || t == OffsetDateTime.class ? p : null;
-    }
-
-    /**
-     * The classes to read this entity's columns with on a dialect, in the order of {@link #properties()}.
-     *
-     * @param dialect the dialect
-     * @return one class per property ({@code Object.class} for the driver's default)
-     */
-    public Class<?>[] readTypes(io.relata.dialect.Dialect dialect) {
-        return this.readTypes.computeIfAbsent(dialect, d -> {
-            Class<?>[] types = new Class<?>[this.properties.size()];
-            for (int i = 0; i < types.length; i++) {
-                types[i] = d.readType(this.properties.get(i).columnType());
-            }
-            return types;
-        });
     }
 
     /** @return the position of the primary key in {@link #properties()} */

@@ -108,6 +108,22 @@ public final class Property {
     }
 
     /**
+     * Writes a value that already is of the field's type (the row reader converted it), without converting it again;
+     * {@code null} on a primitive field writes its zero value.
+     *
+     * @param entity the entity
+     * @param value the value, of the field's (boxed) type, or {@code null}
+     */
+    public void assign(Object entity, @Nullable Object value) {
+        try {
+            this.field.set(entity, value == null ? Types.zero(this.field.getType()) : value);
+        }
+        catch (IllegalAccessException ex) {
+            throw new MappingException("Cannot write " + this, ex);
+        }
+    }
+
+    /**
      * Whether the field holds no key: {@code null}, or a zero number (GORM treats zero keys as unset).
      *
      * @param entity the entity

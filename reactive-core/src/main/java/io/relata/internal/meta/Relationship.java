@@ -249,8 +249,7 @@ public final class Relationship {
      * @return the key, or {@code null} when unset (null or zero)
      */
     public @Nullable Object ownerKeyValue(Object owner) {
-        Object v = ownerKey().get(owner);
-        return Property.isBlankValue(v) ? null : Types.convert(v, keyType());
+        return matchable(ownerKey().get(owner));
     }
 
     /**
@@ -261,8 +260,25 @@ public final class Relationship {
      * @return the key, or {@code null} when unset
      */
     public @Nullable Object targetKeyValue(Object target) {
-        Object v = targetKey().get(target);
-        return Property.isBlankValue(v) ? null : Types.convert(v, keyType());
+        return matchable(targetKey().get(target));
+    }
+
+    /**
+     * A key value in the type keys are compared in, or {@code null} when it matches nothing: unset, or not a value of
+     * that type at all (text such as {@code "n/a"} in a legacy {@code varchar} foreign key to a numeric key). Matching
+     * is not writing, so nothing is lost: such a row simply has no partner, as in SQL, where the join would not
+     * match it either.
+     */
+    private @Nullable Object matchable(@Nullable Object value) {
+        if (Property.isBlankValue(value)) {
+            return null;
+        }
+        try {
+            return Types.convert(value, keyType());
+        }
+        catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.relata.internal.meta;
 
+import io.relata.dialect.Conversions;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -26,6 +26,8 @@ public final class Types {
     private static final Map<Class<?>, Class<?>> BOXES = Map.of(
             long.class, Long.class, int.class, Integer.class, short.class, Short.class, boolean.class, Boolean.class,
             double.class, Double.class, float.class, Float.class, byte.class, Byte.class, char.class, Character.class);
+
+    private static final Conversions UTC = Conversions.of(ZoneOffset.UTC);
 
     private static final Map<Class<?>, Object> ZEROS = Map.of(
             long.class, 0L, int.class, 0, short.class, (short) 0, boolean.class, false, double.class, 0d,
@@ -66,106 +68,17 @@ public final class Types {
     }
 
     /**
-     * Converts a value between the types keys and columns use: numbers to numbers, numbers and UUIDs to and from
-     * text, timestamps between {@code Instant}, {@code OffsetDateTime} and {@code LocalDateTime} (UTC), text to
-     * enums.
+     * Converts a value exactly between the types keys and fields use (a {@code String} foreign key holding a numeric
+     * id, an {@code Integer} key matched against a {@code Long}), through the dialects' one conversion table
+     * ({@link Conversions}): numbers are never truncated or rounded, text must parse completely. Timestamps without a
+     * zone are taken as UTC here; conversions that depend on the instance's zone use its own {@link Conversions}.
      *
      * @param value a non-null value
      * @param target the wanted type (primitive or boxed)
      * @return the converted value
-     * @throws IllegalArgumentException when it cannot be converted
+     * @throws IllegalArgumentException when it cannot be converted exactly, naming the value and both types
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public static Object convert(Object value, Class<?> target) {
-        Class<?> boxed = boxed(target);
-        if (boxed.isInstance(value)) {
-            return value;
-        }
-        if (value instanceof Number n) {
-            if (boxed == Long.class) {
-                return n.longValue();
-            }
-            if (boxed == Integer.class) {
-                return Math.toIntExact(n.longValue());
-            }
-            if (boxed == Short.class) {
-                return (short) n.intValue();
-            }
-            if (boxed == Double.class) {
-                return n.doubleValue();
-            }
-            if (boxed == Float.class) {
-                return n.floatValue();
-            }
-            if (boxed == BigDecimal.class) {
-                return new BigDecimal(n.toString());
-            }
-            if (boxed == BigInteger.class) {
-                return new BigInteger(n.toString());
-            }
-            if (boxed == Boolean.class) {
-                return n.intValue() != 0;
-            }
-            if (boxed == String.class) {
-                return n.toString();
-            }
-        }
-        if (value instanceof String s) {
-            try {
-                if (boxed == Long.class) {
-                    return Long.valueOf(s.trim());
-                }
-                if (boxed == Integer.class) {
-                    return Integer.valueOf(s.trim());
-                }
-                if (boxed == Short.class) {
-                    return Short.valueOf(s.trim());
-                }
-                if (boxed == BigDecimal.class) {
-                    return new BigDecimal(s.trim());
-                }
-                if (boxed == Double.class) {
-                    return Double.valueOf(s.trim());
-                }
-                if (boxed == UUID.class) {
-                    return UUID.fromString(s.trim());
-                }
-                if (boxed.isEnum()) {
-                    return Enum.valueOf((Class<? extends Enum>) boxed, s);
-                }
-            }
-            catch (IllegalArgumentException ex) {
-                throw new IllegalArgumentException("Cannot convert '" + s + "' to " + boxed.getSimpleName(), ex);
-            }
-        }
-        if (boxed == String.class && (value instanceof UUID || value instanceof Enum<?>)) {
-            return value instanceof Enum<?> e ? e.name() : value.toString();
-        }
-        if (value instanceof OffsetDateTime o) {
-            if (boxed == Instant.class) {
-                return o.toInstant();
-            }
-            if (boxed == LocalDateTime.class) {
-                return o.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
-            }
-        }
-        if (value instanceof Instant i) {
-            if (boxed == OffsetDateTime.class) {
-                return i.atOffset(ZoneOffset.UTC);
-            }
-            if (boxed == LocalDateTime.class) {
-                return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
-            }
-        }
-        if (value instanceof LocalDateTime l) {
-            if (boxed == Instant.class) {
-                return l.toInstant(ZoneOffset.UTC);
-            }
-            if (boxed == OffsetDateTime.class) {
-                return l.atOffset(ZoneOffset.UTC);
-            }
-        }
-        throw new IllegalArgumentException("Cannot convert a " + value.getClass().getName() + " (" + value + ") to "
-                + boxed.getName());
+        return UTC.convert(value, target);
     }
 }

@@ -3,10 +3,15 @@ package io.relata.internal.migrate;
 import io.relata.MappingException;
 import io.relata.annotation.Action;
 import io.relata.dialect.Dialect;
+import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.JoinTable;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
+import io.relata.internal.schema.Catalog;
+import io.relata.internal.schema.ColumnInfo;
+import io.relata.internal.schema.ForeignKeyIndex;
+import io.relata.internal.schema.TableInfo;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import java.util.ArrayList;
@@ -15,17 +20,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import reactor.core.publisher.Mono;
 
 /**
- * The schema of to-many associations: many-to-many join tables (GORM's {@code AutoMigrate} creates them with the
- * owner's table) and indexes on the foreign-key columns to-many preloads and join-table lookups filter on.
+ * The schema of many-to-many associations: their join tables (GORM's {@code AutoMigrate} creates them with the
+ * owner's table), additively against the live catalog like the rest of a migration.
  *
- * <p>A join table gets its two key columns ({@code NOT NULL}, typed like the keys they reference), the columns of its
- * join entity if one maps it, a composite primary key over both key columns (owner first), an index on the second
- * key column (the primary key's index serves the first), and a foreign-key constraint to each side, named as GORM
- * names them ({@code fk_user_languages_user}, {@code fk_user_languages_language}) and {@code ON DELETE CASCADE}
- * unless the mapping says otherwise: a join row means nothing once either side is gone. Both sides of a
- * back-reference ({@code User.languages}, {@code Language.users}) describe one table, created once.
+ * <p>A join table gets its two key columns ({@code NOT NULL}, typed like the keys they reference), a composite primary
+ * key over both (owner first), an index on the second key column (the primary key's index serves the first), and a
+ * foreign-key constraint to each side, named as GORM names them ({@code fk_user_languages_user},
+ * {@code fk_user_languages_language}) and {@code ON DELETE CASCADE} unless the mapping says otherwise: a join row
+ * means nothing once either side is gone. Both sides of a back-reference ({@code User.languages},
+ * {@code Language.users}) describe one table, created once. A join table mapped by a join entity is created as that
+ * entity's table (its own columns, composite key and indexes); its index and constraints are added here.
  */
 final class JoinTableMigration {
 
@@ -55,8 +62,7 @@ final class JoinTableMigration {
         }
         JoinTable a = first.joinTable();
         JoinTable b = r.joinTable();
-        boolean same = sameColumns(a, b) || sameColumns(a, b.mirrored());
-        if (!same) {
+        if (!sameColumns(a, b) && !sameColumns(a, b.mirrored())) {
             throw new MappingException("The many-to-many associations " + first + " and " + r + " share the join "
                     + "table " + a.table() + " but disagree on its columns (" + a.ownerColumn() + ", "
                     + a.targetColumn() + " against " + b.ownerColumn() + ", " + b.targetColumn() + "); name them alike "
@@ -75,95 +81,111 @@ final class JoinTableMigration {
     }
 
     /**
-     * The statements that create a join table, or add the columns it lacks.
+     * The statements that create a join table without a join entity, or add the key columns it lacks.
      *
      * @param r the relationship that declares it
-     * @param existing lower-case names of the table's existing columns; empty when the table does not exist
+     * @param catalog the live schema
      */
-    List<Sql> create(Relationship r, Set<String> existing) {
+    List<Sql> create(Relationship r, Catalog catalog) {
         JoinTable j = r.joinTable();
-        List<Column> columns = columns(r);
-        if (!existing.isEmpty()) {
+        if (j.entity() != null) {
+            return List.of();
+        }
+        TableInfo table = catalog.table(j.table());
+        if (table != null) {
             List<Sql> alters = new ArrayList<>();
-            for (Column c : columns) {
-                if (!existing.contains(c.name.toLowerCase(Locale.ROOT))) {
+            for (String column : List.of(j.ownerColumn(), j.targetColumn())) {
+                if (table.column(this.dialect.storedName(column)) == null && !hasColumn(table, column)) {
+                    Class<?> type = column.equals(j.ownerColumn()) ? j.ownerType() : j.targetType();
                     alters.add(new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(j.table()).sql(" ADD COLUMN ")
-                            .id(c.name).sql(" ").sql(this.dialect.columnType(c.type)).build());
+                            .id(column).sql(" ").sql(this.dialect.columnType(type)).build());
                 }
             }
             return alters;
         }
-        SqlBuilder sql = new SqlBuilder(this.dialect).sql("CREATE TABLE IF NOT EXISTS ").id(j.table()).sql(" (");
-        for (int i = 0; i < columns.size(); i++) {
-            Column c = columns.get(i);
-            sql.sql(i == 0 ? "" : ", ").id(c.name).sql(" ").sql(this.dialect.columnType(c.type))
-                    .sql(c.key ? " NOT NULL" : "");
-        }
-        sql.sql(", PRIMARY KEY (").id(j.ownerColumn()).sql(", ").id(j.targetColumn()).sql("))");
-        return List.of(sql.build());
+        return List.of(new SqlBuilder(this.dialect).sql("CREATE TABLE IF NOT EXISTS ").id(j.table()).sql(" (")
+                .id(j.ownerColumn()).sql(" ").sql(this.dialect.columnType(j.ownerType())).sql(" NOT NULL, ")
+                .id(j.targetColumn()).sql(" ").sql(this.dialect.columnType(j.targetType())).sql(" NOT NULL, ")
+                .sql("PRIMARY KEY (").id(j.ownerColumn()).sql(", ").id(j.targetColumn()).sql("))").build());
     }
 
-    /** The key columns first, then the join entity's other columns in declaration order. */
-    private static List<Column> columns(Relationship r) {
-        JoinTable j = r.joinTable();
-        List<Column> out = new ArrayList<>();
-        out.add(new Column(j.ownerColumn(), j.ownerType(), true));
-        out.add(new Column(j.targetColumn(), j.targetType(), true));
-        EntityMeta<?> entity = j.entity();
-        if (entity != null) {
-            for (Property p : entity.properties()) {
-                if (!p.column().equalsIgnoreCase(j.ownerColumn()) && !p.column().equalsIgnoreCase(j.targetColumn())) {
-                    out.add(new Column(p.column(), p.columnType(), false));
-                }
+    private static boolean hasColumn(TableInfo table, String column) {
+        for (ColumnInfo c : table.columns()) {
+            if (c.name().equalsIgnoreCase(column)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * {@code CREATE INDEX IF NOT EXISTS} on the second key column of every join table no index starts with yet: lookups
+     * from the other side (a back-reference's preload, a cascade of deletes from the target) search by it.
+     *
+     * @param catalog the live schema, read after the tables were created
+     */
+    List<Sql> indexes(Catalog catalog) {
+        List<Sql> out = new ArrayList<>();
+        for (Relationship r : this.tables.values()) {
+            JoinTable j = r.joinTable();
+            TableInfo table = catalog.table(j.table());
+            if (table != null && table.hasIndexStartingWith(List.of(this.dialect.storedName(j.targetColumn())))) {
+                continue;
+            }
+            out.add(new SqlBuilder(this.dialect).sql("CREATE INDEX IF NOT EXISTS ")
+                    .id(ForeignKeyIndex.shorten("idx_" + j.table() + "_" + j.targetColumn())).sql(" ON ").id(j.table())
+                    .sql(" (").id(j.targetColumn()).sql(")").build());
         }
         return out;
     }
 
     /**
-     * {@code CREATE INDEX IF NOT EXISTS} on the second key column of every join table, and on the foreign key of every
-     * has-many whose target has no index starting with that column: a preload filters on it for every batch, and
-     * PostgreSQL indexes no foreign key by itself.
+     * The two foreign-key constraints of every join table that the live schema lacks (by name, or the same columns to
+     * the same referenced columns under another name), and on H2 the unique constraints they need first.
+     *
+     * @param session the session (H2's unique constraint names are read through it)
+     * @param catalog the live schema, read after the tables were created
+     * @param planned lower-case names of the constraints the entities' own foreign keys add, left to them
      */
-    List<Sql> indexes(List<EntityMeta<?>> metas) {
-        List<Sql> out = new ArrayList<>();
+    Mono<List<Sql>> constraints(Session session, Catalog catalog, Set<String> planned) {
+        List<Constraint> all = new ArrayList<>();
         for (Relationship r : this.tables.values()) {
             JoinTable j = r.joinTable();
-            out.add(index(j.table(), j.targetColumn()));
+            constraint(all, r, j.ownerName(), j.ownerColumn(), r.owner(), r.foreignKey());
+            constraint(all, r, j.targetName(), j.targetColumn(), r.target(), r.references());
         }
-        for (EntityMeta<?> meta : metas) {
-            for (Relationship r : meta.relationships()) {
-                if (r.hasMany() && !indexed(r.target(), r.foreignKey())) {
-                    out.add(index(r.target().table(), r.foreignKey().column()));
+        boolean uniques = all.stream().anyMatch(c -> c.unique != null);
+        Mono<Set<String>> uniqueNames = uniques ? ForeignKeys.uniqueConstraintNames(session) : Mono.just(Set.of());
+        return uniqueNames.map(existing -> {
+            List<Sql> out = new ArrayList<>();
+            Set<String> added = new java.util.HashSet<>();
+            for (Constraint c : all) {
+                String unique = c.uniqueName.toLowerCase(Locale.ROOT);
+                if (c.unique != null && !existing.contains(unique) && !planned.contains(unique) && added.add(unique)) {
+                    out.add(c.unique);
                 }
             }
+            for (Constraint c : all) {
+                if (!planned.contains(c.name.toLowerCase(Locale.ROOT)) && missing(c, catalog)) {
+                    out.add(c.sql);
+                }
+            }
+            return out;
+        });
+    }
+
+    private boolean missing(Constraint c, Catalog catalog) {
+        TableInfo table = catalog.table(c.table);
+        if (table == null) {
+            return true;
         }
-        return out.stream().distinct().toList();
+        return table.foreignKeys().stream().noneMatch(fk -> fk.name().equalsIgnoreCase(c.name))
+                && table.foreignKey(List.of(this.dialect.storedName(c.column)),
+                        this.dialect.storedName(c.referencedTable),
+                        List.of(this.dialect.storedName(c.referencedColumn))) == null;
     }
 
-    private static boolean indexed(EntityMeta<?> meta, Property column) {
-        return meta.id().equals(column) || meta.indexes().stream()
-                .anyMatch(i -> !i.columns().isEmpty() && i.columns().get(0).equals(column));
-    }
-
-    private Sql index(String table, String column) {
-        return new SqlBuilder(this.dialect).sql("CREATE INDEX IF NOT EXISTS ")
-                .id(Migrator.shorten("idx_" + table + "_" + column)).sql(" ON ").id(table).sql(" (").id(column)
-                .sql(")").build();
-    }
-
-    /** The two foreign-key constraints of every join table. */
-    List<Migrator.Constraint> constraints() {
-        List<Migrator.Constraint> out = new ArrayList<>();
-        for (Relationship r : this.tables.values()) {
-            JoinTable j = r.joinTable();
-            constraint(out, r, j.ownerName(), j.ownerColumn(), r.owner(), r.foreignKey());
-            constraint(out, r, j.targetName(), j.targetColumn(), r.target(), r.references());
-        }
-        return out;
-    }
-
-    private void constraint(List<Migrator.Constraint> out, Relationship r, String side, String column,
+    private void constraint(List<Constraint> out, Relationship r, String side, String column,
             EntityMeta<?> referencedSide, Property referenced) {
         JoinTable j = r.joinTable();
         boolean unique = (referenced.equals(referencedSide.id()) && !referencedSide.compositeKey())
@@ -175,15 +197,15 @@ final class JoinTableMigration {
                     + "@UniqueIndex to get one)", j.table(), column, referenced);
             return;
         }
+        Sql uniqueSql = null;
+        String uniqueName = "uni_" + referencedSide.table() + "_" + referenced.column();
         if (!referenced.equals(referencedSide.id()) && this.dialect.foreignKeyNeedsUniqueConstraint()) {
-            // H2 wants a UNIQUE constraint, not only a unique index, under a referenced column (Migrator does the
+            // H2 wants a UNIQUE constraint, not only a unique index, under a referenced column (ForeignKeys does the
             // same for has-one and belongs-to).
-            String uniqueName = "uni_" + referencedSide.table() + "_" + referenced.column();
-            out.add(new Migrator.Constraint(uniqueName, new SqlBuilder(this.dialect).sql("ALTER TABLE ")
-                    .id(referencedSide.table()).sql(" ADD CONSTRAINT ").id(uniqueName).sql(" UNIQUE (")
-                    .id(referenced.column()).sql(")").build(), false));
+            uniqueSql = new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(referencedSide.table())
+                    .sql(" ADD CONSTRAINT ").id(uniqueName).sql(" UNIQUE (").id(referenced.column()).sql(")").build();
         }
-        String name = Migrator.shorten("fk_" + j.table() + "_" + side);
+        String name = ForeignKeyIndex.shorten("fk_" + j.table() + "_" + side);
         Action onDelete = r.onDelete() == Action.DEFAULT ? Action.CASCADE : r.onDelete();
         SqlBuilder sql = new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(j.table()).sql(" ADD CONSTRAINT ")
                 .id(name).sql(" FOREIGN KEY (").id(column).sql(") REFERENCES ").id(referencedSide.table()).sql(" (")
@@ -191,9 +213,11 @@ final class JoinTableMigration {
         if (r.onUpdate() != Action.DEFAULT) {
             sql.sql(" ON UPDATE ").sql(r.onUpdate().sql());
         }
-        out.add(new Migrator.Constraint(name, sql.build(), true));
+        out.add(new Constraint(name, sql.build(), j.table(), column, referencedSide.table(), referenced.column(),
+                uniqueSql, uniqueName));
     }
 
-    private record Column(String name, Class<?> type, boolean key) {
+    private record Constraint(String name, Sql sql, String table, String column, String referencedTable,
+            String referencedColumn, @org.jspecify.annotations.Nullable Sql unique, String uniqueName) {
     }
 }

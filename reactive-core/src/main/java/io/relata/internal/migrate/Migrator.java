@@ -1,44 +1,41 @@
 package io.relata.internal.migrate;
 
 import io.relata.MappingException;
-import io.relata.annotation.Action;
 import io.relata.dialect.Dialect;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
-import io.relata.internal.meta.Naming;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
+import io.relata.internal.schema.Catalog;
+import io.relata.internal.schema.ColumnInfo;
+import io.relata.internal.schema.IndexInfo;
+import io.relata.internal.schema.TableInfo;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Creates tables, columns, indexes and foreign-key constraints, idempotently: tables are created when missing
- * (referenced tables first), missing columns are added to existing tables, indexes use {@code IF NOT EXISTS},
- * and constraints are added after every table exists (so self-references and cycles work) unless a constraint of
- * that name is already there.
+ * Brings the schema up to the entities, additively and idempotently: it reads what exists first (the live catalog),
+ * creates missing tables (referenced tables first), adds missing columns, creates missing indexes (an index with
+ * the same columns under another name counts), indexes every foreign-key column it manages, and adds the
+ * foreign-key constraints that are missing ({@link ForeignKeys}). It never drops or alters anything that is there,
+ * and a second run sends no DDL.
  *
  * <p>Constraint placement and names follow GORM ({@code schema/relationship.go}, {@code ParseConstraint}): a
- * has-one's constraint lives on the target table, a belongs-to's on the declaring table, both named
- * {@code fk_<owner table>_<field>}; a polymorphic has-one gets none.
+ * has-one's or has-many's constraint lives on the target table, a belongs-to's on the declaring table, all named
+ * {@code fk_<owner table>_<field>}; a polymorphic one gets none. Many-to-many join tables are created after the
+ * entity tables, with their keys, index and constraints ({@link JoinTableMigration}).
  */
 public final class Migrator {
-
-    private static final System.Logger LOG = System.getLogger(Migrator.class.getName());
 
     private final Session session;
 
@@ -77,28 +74,28 @@ public final class Migrator {
             }
         }
         List<EntityMeta<?>> ordered = dependencyOrder(metas);
+        ForeignKeys keys = new ForeignKeys(this.dialect, ordered);
         JoinTableMigration joins = new JoinTableMigration(this.dialect, ordered);
-        // By name: a join entity may declare belongs-to fields for its key columns, whose constraints are the join
-        // table's own; the join table's (with its ON DELETE CASCADE) wins.
-        Map<String, Constraint> byName = new LinkedHashMap<>();
-        for (Constraint c : constraints(ordered)) {
-            byName.putIfAbsent(c.name().toLowerCase(Locale.ROOT), c);
-        }
-        for (Constraint c : joins.constraints()) {
-            byName.put(c.name().toLowerCase(Locale.ROOT), c);
-        }
-        List<Constraint> constraints = List.copyOf(byName.values());
-        return Flux.fromIterable(ordered).concatMap(this::table)
-                .thenMany(Flux.fromIterable(joins.tables()).concatMap(j -> existingColumns(j.joinTable().table())
-                        .flatMapMany(columns -> Flux.fromIterable(joins.create(j, columns)))
-                        .concatMap(this.session::update)))
-                .thenMany(Flux.fromIterable(ordered).concatMap(this::indexes))
-                .thenMany(Flux.fromIterable(joins.indexes(ordered)).concatMap(this.session::update))
-                .then(existingConstraints())
-                .flatMapMany(existing -> Flux.fromIterable(constraints)
-                        .filter(c -> !existing.contains(c.name().toLowerCase(Locale.ROOT)))
-                        .concatMap(c -> this.session.update(c.sql())))
-                .then();
+        List<String> all = Catalog.tablesOf(ordered);
+        Catalog catalog = this.session.catalog();
+        // Columns each table has so far, by key: two entities may share a table.
+        Map<String, Set<String>> columns = new HashMap<>();
+        return this.session.refreshCatalog(all)
+                .then(Flux.fromIterable(ordered)
+                        .concatMap(meta -> Mono.defer(() -> run(tableStatements(meta, catalog, columns))))
+                        .concatWith(Flux.fromIterable(joins.tables())
+                                .concatMap(r -> Mono.defer(() -> run(joins.create(r, catalog)))))
+                        .reduce(0L, Long::sum))
+                .flatMap(changed -> changed > 0 ? this.session.refreshCatalog(all) : Mono.empty())
+                .then(Mono.defer(() -> run(indexStatements(ordered, keys, catalog))))
+                .then(Mono.defer(() -> run(joins.indexes(catalog))))
+                .then(Mono.defer(() -> keys.constraints(this.session, catalog).flatMap(this::run)))
+                .then(Mono.defer(() -> joins.constraints(this.session, catalog, keys.names()).flatMap(this::run)))
+                .then(Mono.defer(() -> this.session.refreshCatalog(all)));
+    }
+
+    private Mono<Long> run(List<Sql> statements) {
+        return Flux.fromIterable(statements).concatMap(this.session::update).count();
     }
 
     /** Referenced tables first, so a reader of the DDL sees parents before children; cycles keep declaration order. */
@@ -128,20 +125,39 @@ public final class Migrator {
         done.add(m);
     }
 
-    private Mono<Void> table(EntityMeta<?> meta) {
-        return existingColumns(meta.table()).flatMap(columns -> {
-            if (columns.isEmpty()) {
-                return this.session.update(createTable(meta)).then();
-            }
-            List<Sql> alters = new ArrayList<>();
-            for (Property p : meta.properties()) {
-                if (!columns.contains(p.column().toLowerCase(Locale.ROOT))) {
-                    alters.add(new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(meta.table()).sql(" ADD COLUMN ")
-                            .id(p.column()).sql(" ").sql(this.dialect.columnType(p.columnType())).build());
+    /** {@code CREATE TABLE} when the table is missing, else {@code ADD COLUMN} for each missing column. */
+    private List<Sql> tableStatements(EntityMeta<?> meta, Catalog catalog, Map<String, Set<String>> columns) {
+        Set<String> known = columns.get(meta.table());
+        if (known == null) {
+            known = new HashSet<>();
+            columns.put(meta.table(), known);
+            TableInfo table = catalog.table(meta.table());
+            if (table == null) {
+                for (Property p : meta.properties()) {
+                    known.add(columnKey(p));
                 }
+                return List.of(createTable(meta));
             }
-            return Flux.fromIterable(alters).concatMap(this.session::update).then();
-        });
+            for (ColumnInfo column : table.columns()) {
+                known.add(columnKey(column.name()));
+            }
+        }
+        List<Sql> alters = new ArrayList<>();
+        for (Property p : meta.properties()) {
+            if (known.add(columnKey(p))) {
+                alters.add(new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(meta.table()).sql(" ADD COLUMN ")
+                        .id(p.column()).sql(" ").sql(this.dialect.columnType(p.columnType())).build());
+            }
+        }
+        return alters;
+    }
+
+    private String columnKey(Property p) {
+        return columnKey(this.dialect.storedName(p.column()));
+    }
+
+    private String columnKey(String stored) {
+        return this.dialect.caseInsensitiveCatalog() ? stored.toLowerCase(java.util.Locale.ROOT) : stored;
     }
 
     private Sql createTable(EntityMeta<?> meta) {
@@ -172,133 +188,78 @@ public final class Migrator {
         return sql.sql(")").build();
     }
 
-    private Flux<Long> indexes(EntityMeta<?> meta) {
+    /**
+     * The entities' declared indexes that are missing (by name, or by the same columns under another name), then an
+     * index on every foreign-key column migrate manages that no index starts with yet: before the constraints, so
+     * MariaDB uses it instead of creating one of its own.
+     */
+    private List<Sql> indexStatements(List<EntityMeta<?>> metas, ForeignKeys keys, Catalog catalog) {
         List<Sql> statements = new ArrayList<>();
-        for (EntityMeta.IndexDef index : meta.indexes()) {
-            SqlBuilder sql = new SqlBuilder(this.dialect).sql(index.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ")
-                    .sql("IF NOT EXISTS ").id(index.name()).sql(" ON ").id(meta.table()).sql(" (");
-            for (int i = 0; i < index.columns().size(); i++) {
-                sql.sql(i == 0 ? "" : ", ").id(index.columns().get(i).column());
-            }
-            statements.add(sql.sql(")").build());
-        }
-        return Flux.fromIterable(statements).concatMap(this.session::update);
-    }
-
-    private String schemaCondition() {
-        return "table_schema = " + this.dialect.currentSchema();
-    }
-
-    private Mono<Set<String>> existingColumns(String table) {
-        Sql sql = new SqlBuilder(this.dialect)
-                .sql("SELECT column_name FROM information_schema.columns WHERE " + schemaCondition()
-                        + " AND LOWER(table_name) = ")
-                .bind(table.toLowerCase(Locale.ROOT), String.class).build();
-        return this.session.select(sql, (row, md) -> String.valueOf(row.get(0)).toLowerCase(Locale.ROOT))
-                .collect(HashSet::new, Set::add);
-    }
-
-    private Mono<Set<String>> existingConstraints() {
-        Sql sql = new Sql("SELECT constraint_name FROM information_schema.table_constraints WHERE "
-                + "constraint_type IN ('FOREIGN KEY', 'UNIQUE') AND "
-                + schemaCondition().replace("table_schema", "constraint_schema"),
-                List.of());
-        return this.session.select(sql, (row, md) -> String.valueOf(row.get(0)).toLowerCase(Locale.ROOT))
-                .collect(HashSet::new, Set::add);
-    }
-
-    private List<Constraint> constraints(List<EntityMeta<?>> metas) {
-        Map<String, Constraint> byColumns = new LinkedHashMap<>();
-        // Unique constraints go first: a foreign key needs its referenced column unique when it is added.
-        Map<String, Constraint> uniques = new LinkedHashMap<>();
+        List<Planned> planned = new ArrayList<>();
         for (EntityMeta<?> meta : metas) {
-            for (Relationship r : meta.relationships()) {
-                if (r.polymorphic() || r.manyToMany()) {
-                    // Polymorphic: GORM creates no constraint. Many-to-many: JoinTableMigration's.
+            TableInfo table = catalog.table(meta.table());
+            for (EntityMeta.IndexDef index : meta.indexes()) {
+                List<String> columns = new ArrayList<>();
+                for (Property p : index.columns()) {
+                    columns.add(this.dialect.storedName(p.column()));
+                }
+                planned.add(new Planned(meta.table(), columns));
+                if (table != null && exists(table, index.name(), columns, index.unique())) {
                     continue;
                 }
-                Property referenced = r.references();
-                EntityMeta<?> referencedSide = r.referencedSide();
-                boolean unique = referenced.equals(referencedSide.id()) || referencedSide.indexes().stream()
-                        .anyMatch(i -> i.unique() && i.columns().size() == 1 && i.columns().get(0).equals(referenced));
-                boolean actions = r.onUpdate() != Action.DEFAULT || r.onDelete() != Action.DEFAULT;
-                if (!unique) {
-                    if (actions) {
-                        throw new MappingException("Cannot create the foreign-key constraint of " + r + ": the referenced "
-                                + "field " + referenced + " is neither a primary key nor marked @UniqueIndex, and a "
-                                + "constraint needs a unique referenced column; add @UniqueIndex to " + referenced);
-                    }
-                    LOG.log(System.Logger.Level.INFO, "No foreign-key constraint for {0}: {1} is not unique (mark it "
-                            + "@UniqueIndex to get one)", r, referenced);
-                    continue;
-                }
-                EntityMeta<?> fkSide = r.foreignKeySide();
-                String key = fkSide.table() + "." + r.foreignKey().column() + "->" + referencedSide.table() + "."
-                        + referenced.column();
-                Constraint existing = byColumns.get(key);
-                if (existing != null && (existing.actions || !actions)) {
-                    // GORM emits one constraint when both sides declare the same reference (User.CreditCard and
-                    // CreditCard.User): the one with actions wins, else the first.
-                    continue;
-                }
-                if (!referenced.equals(referencedSide.id()) && this.dialect.foreignKeyNeedsUniqueConstraint()) {
-                    String uniqueName = uniqueConstraintName(referencedSide, referenced);
-                    uniques.putIfAbsent(uniqueName, new Constraint(uniqueName, new SqlBuilder(this.dialect)
-                            .sql("ALTER TABLE ").id(referencedSide.table()).sql(" ADD CONSTRAINT ").id(uniqueName)
-                            .sql(" UNIQUE (").id(referenced.column()).sql(")").build(), true));
-                }
-                String name = constraintName(r);
-                SqlBuilder sql = new SqlBuilder(this.dialect).sql("ALTER TABLE ").id(fkSide.table())
-                        .sql(" ADD CONSTRAINT ").id(name).sql(" FOREIGN KEY (").id(r.foreignKey().column())
-                        .sql(") REFERENCES ").id(referencedSide.table()).sql(" (").id(referenced.column()).sql(")");
-                if (r.onDelete() != Action.DEFAULT) {
-                    sql.sql(" ON DELETE ").sql(r.onDelete().sql());
-                }
-                if (r.onUpdate() != Action.DEFAULT) {
-                    sql.sql(" ON UPDATE ").sql(r.onUpdate().sql());
-                }
-                byColumns.put(key, new Constraint(name, sql.build(), actions));
+                statements.add(createIndex(meta.table(), index.name(), index.columns(), index.unique()));
             }
         }
-        List<Constraint> out = new ArrayList<>(uniques.values());
-        out.addAll(byColumns.values());
-        return out;
-    }
-
-    /** GORM's name for a unique constraint ({@code NamingStrategy.UniqueName}): {@code uni_<table>_<column>}. */
-    private static String uniqueConstraintName(EntityMeta<?> meta, Property column) {
-        return "uni_" + meta.table() + "_" + column.column();
-    }
-
-    /**
-     * GORM's {@code fk_<owner table>_<field>}, cut to 56 characters plus 8 hex digits of its SHA-1 when longer than
-     * 64 ({@code TestParseConstraintNameWithSchemaQualifiedLongTableName}); PostgreSQL's limit is 63.
-     */
-    static String constraintName(Relationship r) {
-        return shorten(("fk_" + r.owner().table() + "_" + Naming.snake(r.name())).replace('.', '_'));
-    }
-
-    /** A constraint or index name cut as GORM cuts it, to fit PostgreSQL's 63 characters. */
-    static String shorten(String name) {
-        if (name.length() <= 63) {
-            return name;
+        for (ForeignKeys.KeyIndex index : keys.indexes()) {
+            TableInfo table = catalog.table(index.table());
+            List<String> columns = new ArrayList<>();
+            for (Property p : index.columns()) {
+                columns.add(this.dialect.storedName(p.column()));
+            }
+            Property alone = index.alone();
+            if (covered(table, planned, index.table(), columns) || (alone != null
+                    && covered(table, planned, index.table(), List.of(this.dialect.storedName(alone.column()))))) {
+                continue;
+            }
+            planned.add(new Planned(index.table(), columns));
+            statements.add(createIndex(index.table(), index.name(), index.columns(), false));
         }
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8));
-            return name.substring(0, 55) + HexFormat.of().formatHex(sha).substring(0, 8);
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", ex);
-        }
+        return statements;
     }
 
-    /**
-     * A named constraint statement, added unless a constraint of that name exists.
-     *
-     * @param name the constraint name
-     * @param sql the {@code ALTER TABLE ... ADD CONSTRAINT} statement
-     * @param actions whether it carries {@code ON UPDATE}/{@code ON DELETE} actions the mapping asked for
-     */
-    record Constraint(String name, Sql sql, boolean actions) {
+    private boolean exists(TableInfo table, String name, List<String> columns, boolean unique) {
+        for (IndexInfo existing : table.indexes()) {
+            if (this.dialect.storedName(name).equalsIgnoreCase(existing.name())
+                    || (existing.columns().equals(columns) && (existing.unique() || !unique))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an existing or already planned index starts with these columns. */
+    private static boolean covered(TableInfo table, List<Planned> planned, String tableName, List<String> columns) {
+        if (table != null && table.hasIndexStartingWith(columns)) {
+            return true;
+        }
+        for (Planned p : planned) {
+            if (p.table.equals(tableName) && p.columns.size() >= columns.size()
+                    && p.columns.subList(0, columns.size()).equals(columns)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Sql createIndex(String table, String name, List<Property> columns, boolean unique) {
+        SqlBuilder sql = new SqlBuilder(this.dialect).sql(unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ")
+                .sql("IF NOT EXISTS ").id(name).sql(" ON ").id(table).sql(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.sql(i == 0 ? "" : ", ").id(columns.get(i).column());
+        }
+        return sql.sql(")").build();
+    }
+
+    private record Planned(String table, List<String> columns) {
     }
 }

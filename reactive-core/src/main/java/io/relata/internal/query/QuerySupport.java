@@ -178,7 +178,7 @@ public final class QuerySupport<T> implements Query<T> {
      * @return the bind count
      */
     public int bindCount() {
-        SqlBuilder sql = new SqlBuilder(this.session.dialect());
+        SqlBuilder sql = new SqlBuilder(this.session.dialect(), this.session.binder().zone());
         for (Fragment f : this.wheres) {
             sql.fragment(f);
         }
@@ -273,7 +273,7 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     private java.util.Map<String, EntityMeta<?>> joinedTables() {
-        return JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped).joinedTables();
+        return JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped).joinedTables();
     }
 
     @Override
@@ -301,14 +301,51 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     @Override
+    public QuerySupport<T> primary() {
+        return on(this.session.onPrimary());
+    }
+
+    /** This query on another session (a replica's, or the primary's). */
+    private QuerySupport<T> on(Session other) {
+        return other == this.session ? this : new QuerySupport<>(other, this.meta, this.wheres, this.orderBy,
+                this.limit, this.offset, this.unscoped, this.preloads, this.joins);
+    }
+
+    @Override
     public void subscribe(Subscriber<? super T> subscriber) {
         flux().subscribe(subscriber);
     }
 
     @Override
     public Flux<T> flux() {
+        // A read: outside a transaction it may go to a replica, with its preloads (Session.read).
+        return this.session.read(s -> on(s).run());
+    }
+
+    private Flux<T> run() {
         return Flux.defer(() -> {
-            JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
+            JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
+            if (plan.isEmpty() && this.preloads.isEmpty()) {
+                return flux(plan);
+            }
+            // Joins compare key columns by their live types (casting where they differ) and preloads type their key
+            // sets by them: the tables involved are read from the catalog first, once per instance, all together.
+            return this.session.loadCatalog(catalogTables(plan)).thenMany(flux(plan));
+        });
+    }
+
+    private List<String> catalogTables(JoinPlan<T> plan) {
+        List<String> tables = new ArrayList<>(plan.tables());
+        for (PreloadSpec preload : this.preloads) {
+            for (Relationship r : preload.path()) {
+                tables.add(r.target().table());
+            }
+        }
+        return tables;
+    }
+
+    private Flux<T> flux(JoinPlan<T> plan) {
+        return Flux.defer(() -> {
             if (this.preloads.isEmpty()) {
                 return rows(plan);
             }
@@ -332,8 +369,7 @@ public final class QuerySupport<T> implements Query<T> {
     }
 
     private BiFunction<Row, RowMetadata, T> reader(JoinPlan<T> plan) {
-        Dialect dialect = this.session.dialect();
-        return (row, metadata) -> plan.read(dialect, row);
+        return plan::read;
     }
 
     private Flux<T> preloadPage(List<T> owners) {
@@ -460,12 +496,16 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public Mono<Long> count() {
+        return this.session.read(s -> on(s).countHere()).single();
+    }
+
+    private Mono<Long> countHere() {
         return Mono.defer(() -> {
-            JoinPlan<T> plan = JoinPlan.of(this.session.dialect(), this.meta, this.joins, this.unscoped);
-            Sql sql = render(plan, true, -1, 0);
+            JoinPlan<T> plan = JoinPlan.of(this.session.binder(), this.meta, this.joins, this.unscoped);
             // One row; reduce rather than next() for the reason given in first().
-            return this.session.select(sql, (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue())
-                    .reduce((first, next) -> first);
+            Mono<Long> count = Mono.defer(() -> this.session.select(render(plan, true, -1, 0),
+                    (row, md) -> ((Number) Objects.requireNonNull(row.get(0))).longValue()).reduce((first, next) -> first));
+            return plan.isEmpty() ? count : this.session.loadCatalog(plan.tables()).then(count);
         });
     }
 
@@ -480,7 +520,7 @@ public final class QuerySupport<T> implements Query<T> {
      */
     Sql render(JoinPlan<T> plan, boolean count, int limit, long offset) {
         Dialect dialect = this.session.dialect();
-        SqlBuilder sql = new SqlBuilder(dialect).sql("SELECT ");
+        SqlBuilder sql = new SqlBuilder(dialect, this.session.binder().zone()).sql("SELECT ");
         String table = this.meta.table();
         if (count) {
             sql.sql("COUNT(*)");

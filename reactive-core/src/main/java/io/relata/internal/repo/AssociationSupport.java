@@ -8,6 +8,7 @@ import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
 import io.relata.internal.query.QuerySupport;
 import io.relata.internal.save.Cascade;
+import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
@@ -73,7 +74,7 @@ final class AssociationSupport<A> implements Association<A> {
         Object key = r.ownerKeyValue(this.owner);
         QuerySupport<A> q = QuerySupport.of(this.session, target, this.unscoped)
                 .where(new Fragment(table + "." + this.session.dialect().quote(r.targetKey().column()) + " = ?",
-                        java.util.Collections.singletonList(key)));
+                        List.of(Bind.column(key, r.targetKey()))));
         if (r.polymorphic()) {
             q = q.where(new Fragment(table + "." + this.session.dialect().quote(r.typeColumn().column()) + " = ?",
                     List.of(r.typeValue())));
@@ -189,7 +190,7 @@ final class AssociationSupport<A> implements Association<A> {
             });
         }
         SqlBuilder sql = new SqlBuilder(tx.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ");
+                .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey()).sql(" WHERE ");
         Statements.hasOneTargets(sql, r, ownerKey);
         excludeRow(sql, target, keep);
         Statements.softDeleteScope(sql, target, target.table(), false, " AND ");
@@ -227,7 +228,7 @@ final class AssociationSupport<A> implements Association<A> {
         Relationship r = this.relationship;
         EntityMeta<?> target = r.target();
         return Statements.delete(tx.dialect(), target, true, sql -> sql.column(target.table(), r.references().column())
-                .sql(" = ").bind(referenceValue, r.references().columnType()));
+                .sql(" = ").bind(referenceValue, r.references()));
     }
 
     @Override
@@ -251,7 +252,7 @@ final class AssociationSupport<A> implements Association<A> {
                 }
                 else {
                     SqlBuilder b = new SqlBuilder(tx.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                            .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ");
+                            .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey()).sql(" WHERE ");
                     Statements.hasOneTargets(b, r, ownerKey);
                     b.sql(" AND ").column(target.table(), target.id().column()).sql(" = ");
                     Statements.bindProperty(b, target.id(), value);

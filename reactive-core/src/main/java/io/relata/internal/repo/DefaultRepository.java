@@ -9,8 +9,10 @@ import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.JoinTable;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
+import io.relata.internal.meta.Types;
 import io.relata.internal.query.QuerySupport;
 import io.relata.internal.save.Cascade;
+import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
@@ -91,11 +93,28 @@ public final class DefaultRepository<T> implements Repository<T> {
 
     @Override
     public Mono<T> findById(Object id) {
-        Objects.requireNonNull(id, "id must not be null");
-        Object key = io.relata.internal.meta.Types.convert(id, this.meta.id().columnType());
+        Object key = key(id, "findById");
         // singleOrEmpty(), not next(): the query completes by itself, so its connection is back in the pool before
         // the entity is emitted, instead of being released asynchronously after a cancel.
-        return query().where(idCondition(), key).flux().singleOrEmpty();
+        return query().where(idCondition(), Bind.column(key, this.meta.id())).flux().singleOrEmpty();
+    }
+
+    /**
+     * An id converted exactly to the primary key's type, before any SQL: {@code findById(1.9)} found row 1 and
+     * {@code deleteById(2.5)} deleted row 2 when ids were truncated (issue 9).
+     */
+    private Object key(Object id, String operation) {
+        Objects.requireNonNull(id, "id must not be null");
+        Property pk = this.meta.id();
+        try {
+            return Types.convert(id, pk.columnType());
+        }
+        catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException(operation + "(" + id + "): a " + id.getClass().getName() + " is not a key"
+                    + " of " + this.meta.type().getSimpleName() + ": its primary key " + pk + " (column "
+                    + this.meta.table() + "." + pk.column() + ") is a " + pk.columnType().getName() + ", and "
+                    + ex.getMessage(), ex);
+        }
     }
 
     private String idCondition() {
@@ -128,19 +147,22 @@ public final class DefaultRepository<T> implements Repository<T> {
         }
         Object converted;
         try {
-            converted = value == null ? null : io.relata.internal.meta.Types.convert(value, property.type());
+            // In the instance's zone: a LocalDateTime given for an Instant field is a wall time there.
+            converted = value == null ? null : this.session.binder().conversions().convert(value, property.type());
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("Cannot set " + property + " to " + value + ": " + ex.getMessage(), ex);
+            // Exact or rejected, before any SQL: 3.9 into an int field was stored as 3 (issue 9).
+            throw new IllegalArgumentException("update(" + this.meta.type().getSimpleName() + ", \"" + field + "\"): a "
+                    + value.getClass().getName() + " (" + value + ") cannot be set on " + property + " (column "
+                    + this.meta.table() + "." + property.column() + ", a " + property.type().getTypeName() + "): "
+                    + ex.getMessage(), ex);
         }
         if (converted == null && property.primitive()) {
             throw new IllegalArgumentException("Cannot set primitive field " + property + " to null");
         }
         requireKey(entity);
         SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(this.meta.table()).sql(" SET ")
-                .id(property.column()).sql(" = ")
-                .bind(converted == null ? null : io.relata.internal.meta.Types.convert(converted, property.columnType()),
-                        property.columnType())
+                .id(property.column()).sql(" = ").bind(converted, property)
                 .sql(" WHERE ").id(this.meta.id().column()).sql(" = ");
         Statements.bindProperty(sql, this.meta.id(), entity);
         Sql statement = sql.build();
@@ -168,9 +190,9 @@ public final class DefaultRepository<T> implements Repository<T> {
             owned.add(r);
         }
         requireKey(entity);
-        Object key = this.meta.id().getColumnValue(entity);
+        Object key = this.meta.id().get(entity);
         Sql owner = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
-                sql -> sql.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id().columnType()));
+                sql -> sql.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id()));
         if (owned.isEmpty()) {
             return this.session.update(owner);
         }
@@ -191,7 +213,7 @@ public final class DefaultRepository<T> implements Repository<T> {
         JoinTable j = r.joinTable();
         Object key = r.foreignKey().getColumnValue(entity);
         java.util.function.Consumer<SqlBuilder> where = sql -> sql.column(j.table(), j.ownerColumn()).sql(" = ")
-                .bind(key, j.ownerType());
+                .bind(key, r.foreignKey());
         if (j.softDelete() && !this.unscoped) {
             return Statements.delete(this.session.dialect(), j.entity(), false, where);
         }
@@ -212,10 +234,9 @@ public final class DefaultRepository<T> implements Repository<T> {
 
     @Override
     public Mono<Long> deleteById(Object id) {
-        Objects.requireNonNull(id, "id must not be null");
-        Object key = io.relata.internal.meta.Types.convert(id, this.meta.id().columnType());
+        Object key = key(id, "deleteById");
         Sql sql = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
-                b -> b.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id().columnType()));
+                b -> b.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id()));
         return this.session.update(sql);
     }
 

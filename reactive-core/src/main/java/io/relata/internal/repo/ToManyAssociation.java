@@ -311,10 +311,10 @@ final class ToManyAssociation<A> implements Association<A> {
         if (r.manyToMany()) {
             JoinTable j = r.joinTable();
             Consumer<SqlBuilder> where = sql -> {
-                in(sql, j.table(), j.ownerColumn(), owners, j.ownerType(), false);
+                in(sql, j.table(), j.ownerColumn(), owners, r.foreignKey(), false);
                 if (!keys.isEmpty() || !except) {
                     sql.sql(" AND ");
-                    in(sql, j.table(), j.targetColumn(), keys, j.targetType(), except);
+                    in(sql, j.table(), j.targetColumn(), keys, r.references(), except);
                 }
             };
             if (j.softDelete() && !this.unscoped) {
@@ -326,26 +326,29 @@ final class ToManyAssociation<A> implements Association<A> {
         }
         EntityMeta<?> target = r.target();
         Consumer<SqlBuilder> where = sql -> {
-            in(sql, target.table(), r.foreignKey().column(), owners, r.foreignKey().columnType(), false);
+            in(sql, target.table(), r.foreignKey().column(), owners, r.foreignKey(), false);
             Statements.polymorphicType(sql, r, target.table());
             if (!keys.isEmpty() || !except) {
                 sql.sql(" AND ");
-                in(sql, target.table(), target.id().column(), keys, target.id().columnType(), except);
+                in(sql, target.table(), target.id().column(), keys, target.id(), except);
             }
         };
         if (this.unscoped) {
             return Statements.delete(tx.dialect(), target, true, where);
         }
         SqlBuilder sql = new SqlBuilder(tx.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ");
+                .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey()).sql(" WHERE ");
         where.accept(sql);
         // GORM keeps the soft-delete scope: a soft-deleted row stays as it is.
         Statements.softDeleteScope(sql, target, target.table(), false, " AND ");
         return sql.build();
     }
 
-    /** {@code "t"."c" = ?} or {@code "t"."c" IN (?, ...)}, negated with {@code not}. */
-    private static void in(SqlBuilder sql, String table, String column, List<Object> values, Class<?> type,
+    /**
+     * {@code "t"."c" = ?} or {@code "t"."c" IN (?, ...)}, negated with {@code not}; the values are bound for the real
+     * type of {@code type}'s column (a join table's column copies the key it references).
+     */
+    private static void in(SqlBuilder sql, String table, String column, List<Object> values, Property type,
             boolean not) {
         sql.column(table, column);
         if (values.size() == 1) {

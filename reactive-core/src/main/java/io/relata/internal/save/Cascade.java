@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Saves entity graphs in GORM's order, a level at a time: belongs-to targets first (new ones inserted, existing ones
@@ -258,15 +259,15 @@ public final class Cascade {
         for (int from = 0; from < pairs.size(); from += perStatement) {
             List<Object[]> chunk = pairs.subList(from, Math.min(pairs.size(), from + perStatement));
             SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                    .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey().columnType()).sql(" WHERE ")
+                    .id(r.foreignKey().column()).sql(" = ").bind(null, r.foreignKey()).sql(" WHERE ")
                     .column(target.table(), r.foreignKey().column());
             if (chunk.size() == 1) {
-                sql.sql(" = ").bind(chunk.get(0)[0], r.foreignKey().columnType());
+                sql.sql(" = ").bind(chunk.get(0)[0], r.foreignKey());
             }
             else {
                 sql.sql(" IN (");
                 for (int i = 0; i < chunk.size(); i++) {
-                    sql.sql(i == 0 ? "" : ", ").bind(chunk.get(i)[0], r.foreignKey().columnType());
+                    sql.sql(i == 0 ? "" : ", ").bind(chunk.get(i)[0], r.foreignKey());
                 }
                 sql.sql(")");
             }
@@ -279,12 +280,12 @@ public final class Cascade {
             }
             if (held.size() == 1) {
                 sql.sql(" AND ").column(target.table(), target.id().column()).sql(" <> ")
-                        .bind(held.get(0), target.id().columnType());
+                        .bind(held.get(0), target.id());
             }
             else if (!held.isEmpty()) {
                 sql.sql(" AND ").column(target.table(), target.id().column()).sql(" NOT IN (");
                 for (int i = 0; i < held.size(); i++) {
-                    sql.sql(i == 0 ? "" : ", ").bind(held.get(i), target.id().columnType());
+                    sql.sql(i == 0 ? "" : ", ").bind(held.get(i), target.id());
                 }
                 sql.sql(")");
             }
@@ -316,6 +317,7 @@ public final class Cascade {
             Instant now = Statements.now();
             List<Object> inserts = new ArrayList<>();
             List<Object> updates = new ArrayList<>();
+            List<Object> needKeys = new ArrayList<>();
             for (Object e : entities) {
                 if (meta.isNew(e)) {
                     if (!meta.generatedId()) {
@@ -324,7 +326,7 @@ public final class Cascade {
                                     + ": its primary key " + meta.id().name() + " is a " + meta.id().type().getSimpleName()
                                     + " and must be set before saving"));
                         }
-                        meta.id().set(e, UUID.randomUUID());
+                        needKeys.add(e);
                     }
                     stamp(meta, e, now, true);
                     inserts.add(e);
@@ -334,8 +336,25 @@ public final class Cascade {
                     updates.add(e);
                 }
             }
-            return insert(meta, inserts).then(Flux.fromIterable(updates).concatMap(e -> update(meta, e)).then());
+            return uuids(meta, needKeys).then(insert(meta, inserts))
+                    .then(Flux.fromIterable(updates).concatMap(e -> update(meta, e)).then());
         });
+    }
+
+    /**
+     * Random UUID keys, made on a thread that may block: {@code UUID.randomUUID()} reads {@code /dev/urandom} through
+     * the JDK's NativePRNG on every call (a {@code FileInputStream.readBytes} BlockHound reports on a Netty event
+     * loop, where a cascade continues after a driver's reply).
+     */
+    private static Mono<Void> uuids(EntityMeta<?> meta, List<Object> entities) {
+        if (entities.isEmpty()) {
+            return Mono.empty();
+        }
+        return Mono.fromRunnable(() -> {
+            for (Object e : entities) {
+                meta.id().set(e, UUID.randomUUID());
+            }
+        }).subscribeOn(Schedulers.boundedElastic()).then();
     }
 
     private static void stamp(EntityMeta<?> meta, Object e, Instant now, boolean insert) {

@@ -4,6 +4,8 @@ import io.relata.dialect.Dialect;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.JoinTable;
 import io.relata.internal.meta.Property;
+import io.relata.internal.meta.Relationship;
+import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
@@ -23,15 +25,18 @@ import org.jspecify.annotations.Nullable;
  * @param ownerIndex the position of the owner's key column
  * @param targetIndex the position of the target's key column
  * @param entity the join entity, or {@code null}
+ * @param ownerKey the owner's key the owner column copies
+ * @param targetKey the target's key the target column copies
  */
 record JoinRows(JoinTable table, List<String> columns, List<Class<?>> types, int ownerIndex, int targetIndex,
-        @Nullable EntityMeta<?> entity) {
+        @Nullable EntityMeta<?> entity, Property ownerKey, Property targetKey) {
 
-    static JoinRows of(JoinTable j) {
+    static JoinRows of(Relationship r) {
+        JoinTable j = r.joinTable();
         EntityMeta<?> entity = j.entity();
         if (entity == null) {
             return new JoinRows(j, List.of(j.ownerColumn(), j.targetColumn()), List.of(j.ownerType(), j.targetType()),
-                    0, 1, null);
+                    0, 1, null, r.foreignKey(), r.references());
         }
         List<String> columns = new ArrayList<>();
         List<Class<?>> types = new ArrayList<>();
@@ -47,7 +52,8 @@ record JoinRows(JoinTable table, List<String> columns, List<Class<?>> types, int
             columns.add(p.column());
             types.add(p.columnType());
         }
-        return new JoinRows(j, List.copyOf(columns), List.copyOf(types), owner, target, entity);
+        return new JoinRows(j, List.copyOf(columns), List.copyOf(types), owner, target, entity, r.foreignKey(),
+                r.references());
     }
 
     /**
@@ -69,9 +75,13 @@ record JoinRows(JoinTable table, List<String> columns, List<Class<?>> types, int
         for (Object[] pair : pairs) {
             Object row = this.entity == null ? null : row(pair, now);
             for (int c = 0; c < this.columns.size(); c++) {
+                // Converted when sent, for the real type of the column each value is headed to: a join entity's own
+                // property, or the key a plain join column copies (it was created with that key's type).
+                Property column = this.entity != null ? this.entity.properties().get(c)
+                        : c == this.ownerIndex ? this.ownerKey : this.targetKey;
                 Object value = c == this.ownerIndex ? pair[0] : c == this.targetIndex ? pair[1]
-                        : this.entity.properties().get(c).getColumnValue(row);
-                binds.add(sql.converted(value, this.types.get(c)));
+                        : column.get(row);
+                binds.add(Bind.column(value, column));
             }
         }
         // The dialect's own statement, checked for its markers only, each bound as converted above.

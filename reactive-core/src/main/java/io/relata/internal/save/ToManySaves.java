@@ -87,14 +87,14 @@ final class ToManySaves {
         for (int from = 0; from < targets.size(); from += perStatement) {
             List<Object> chunk = targets.subList(from, Math.min(targets.size(), from + perStatement));
             SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("UPDATE ").id(target.table()).sql(" SET ")
-                    .id(r.foreignKey().column()).sql(" = ").bind(ownerKey, r.foreignKey().columnType());
+                    .id(r.foreignKey().column()).sql(" = ").bind(ownerKey, r.foreignKey());
             Property type = r.typeColumn();
             if (type != null) {
                 sql.sql(", ").id(type.column()).sql(" = ").bind(r.typeValue(), String.class);
             }
             sql.sql(" WHERE ").id(target.id().column()).sql(chunk.size() == 1 ? " = " : " IN (");
             for (int i = 0; i < chunk.size(); i++) {
-                sql.sql(i == 0 ? "" : ", ").bind(target.id().getColumnValue(chunk.get(i)), target.id().columnType());
+                sql.sql(i == 0 ? "" : ", ").bind(target.id().get(chunk.get(i)), target.id());
             }
             out.add(sql.sql(chunk.size() == 1 ? "" : ")").build());
         }
@@ -136,7 +136,7 @@ final class ToManySaves {
         if (rows.isEmpty()) {
             return List.of();
         }
-        JoinRows shape = JoinRows.of(j);
+        JoinRows shape = JoinRows.of(r);
         int perStatement = Math.max(1, Math.min(Cascade.INSERT_BATCH,
                 this.session.dialect().maxBindParameters() / shape.columns().size()));
         Instant now = io.relata.internal.sql.Statements.now();

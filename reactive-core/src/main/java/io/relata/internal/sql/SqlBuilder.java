@@ -2,8 +2,11 @@ package io.relata.internal.sql;
 
 import io.relata.dialect.Dialect;
 import io.relata.dialect.KeySetCondition;
+import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Types;
 import io.relata.internal.sql.Scan.Placeholder;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +21,8 @@ public final class SqlBuilder {
 
     private final Dialect dialect;
 
+    private final ZoneId zone;
+
     private final StringBuilder text = new StringBuilder(128);
 
     private final List<Bind> binds = new ArrayList<>();
@@ -28,7 +33,19 @@ public final class SqlBuilder {
      * @param dialect the dialect that writes placeholders and quotes identifiers
      */
     public SqlBuilder(Dialect dialect) {
+        this(dialect, ZoneOffset.UTC);
+    }
+
+    /**
+     * Creates an empty builder for statements that may carry a list after {@code IN}, whose values are converted for
+     * the driver here (PostgreSQL binds them as one typed array) rather than when sent.
+     *
+     * @param dialect the dialect that writes placeholders and quotes identifiers
+     * @param zone the zone {@code timestamp without time zone} values are wall times in
+     */
+    public SqlBuilder(Dialect dialect, ZoneId zone) {
         this.dialect = dialect;
+        this.zone = zone;
     }
 
     /** @return the dialect */
@@ -71,15 +88,30 @@ public final class SqlBuilder {
     }
 
     /**
-     * Appends a placeholder and binds a value.
+     * Appends a placeholder and binds a value headed to no mapped column; it is converted to {@code type} now
+     * (exactly, or an {@link IllegalArgumentException}) and for the driver when the statement is sent.
      *
      * @param value the Java value, or {@code null}
-     * @param type the Java type the column stores (used to convert and to bind {@code NULL})
+     * @param type the Java type to convert to (and to bind {@code NULL} as)
      * @return this builder
      */
     public SqlBuilder bind(@Nullable Object value, Class<?> type) {
         this.text.append(this.dialect.placeholder(this.binds.size()));
         this.binds.add(toBind(value, type));
+        return this;
+    }
+
+    /**
+     * Appends a placeholder and binds a value headed to a mapped column, converted for the column's real type (from
+     * the live schema) when the statement is sent.
+     *
+     * @param value the field's value, or a key of the column's type, or {@code null}
+     * @param column the column
+     * @return this builder
+     */
+    public SqlBuilder bind(@Nullable Object value, Property column) {
+        this.text.append(this.dialect.placeholder(this.binds.size()));
+        this.binds.add(Bind.column(value, column));
         return this;
     }
 
@@ -95,25 +127,12 @@ public final class SqlBuilder {
         return this;
     }
 
-    /**
-     * A value converted for the driver as {@link #bind} converts it, without appending anything: for statement text
-     * the dialect renders with {@code ?} markers ({@link #fragment(String, List)} binds a {@link Bind} as it is).
-     *
-     * @param value the Java value, or {@code null}
-     * @param type the Java type the column stores
-     * @return the bind
-     */
-    public Bind converted(@Nullable Object value, Class<?> type) {
-        return toBind(value, type);
-    }
-
-    private Bind toBind(@Nullable Object value, Class<?> type) {
+    private static Bind toBind(@Nullable Object value, Class<?> type) {
         Class<?> boxed = Types.boxed(type);
-        if (value == null) {
-            return new Bind(null, this.dialect.nullBindType(boxed));
+        if (value == null || boxed.isInstance(value) || boxed == Object.class) {
+            return Bind.value(value, boxed);
         }
-        Object converted = boxed.isInstance(value) || boxed == Object.class ? value : Types.convert(value, boxed);
-        return new Bind(this.dialect.toDatabase(converted), this.dialect.nullBindType(boxed));
+        return Bind.value(Types.convert(value, boxed), boxed);
     }
 
     /**
@@ -166,7 +185,7 @@ public final class SqlBuilder {
     private void inList(Collection<?> values, boolean negated) {
         List<@Nullable Object> converted = new ArrayList<>(values.size());
         for (Object v : values) {
-            converted.add(v == null ? null : this.dialect.toDatabase(v));
+            converted.add(v == null ? null : this.dialect.toDatabase(v, this.zone));
         }
         KeySetCondition list = this.dialect.inList(converted, negated, this.dialect.maxBindParameters() - this.binds.size());
         String sql = list.sql();

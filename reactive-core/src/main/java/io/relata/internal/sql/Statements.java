@@ -49,14 +49,14 @@ public final class Statements {
     }
 
     /**
-     * Appends the value of a property of an entity as a bind, converted to the column's type.
+     * Appends the value of a property of an entity as a bind, converted for the column's real type when sent.
      *
      * @param sql the builder
      * @param property the property
      * @param entity the entity
      */
     public static void bindProperty(SqlBuilder sql, Property property, Object entity) {
-        sql.bind(property.getColumnValue(entity), property.columnType());
+        sql.bind(property.get(entity), property);
     }
 
     /**
@@ -122,7 +122,7 @@ public final class Statements {
         Property deletedAt = meta.deletedAt();
         if (!hard && deletedAt != null) {
             sql.sql("UPDATE ").id(meta.table()).sql(" SET ").id(deletedAt.column()).sql(" = ")
-                    .bind(Statements.now(), deletedAt.columnType()).sql(" WHERE ");
+                    .bind(Statements.now(), deletedAt).sql(" WHERE ");
             where.accept(sql);
             sql.sql(" AND ").column(meta.table(), deletedAt.column()).sql(" IS NULL");
         }
@@ -144,7 +144,7 @@ public final class Statements {
     public static void hasOneTargets(SqlBuilder sql, Relationship relationship, @Nullable Object ownerKey) {
         EntityMeta<?> target = relationship.target();
         sql.column(target.table(), relationship.foreignKey().column()).sql(" = ")
-                .bind(ownerKey, relationship.foreignKey().columnType());
+                .bind(ownerKey, relationship.foreignKey());
         polymorphicType(sql, relationship, target.table());
     }
 

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relata.dialect.Dialect;
 import io.relata.dialect.Dialects;
+import io.relata.internal.exec.Binder;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.meta.Relationship;
+import io.relata.internal.schema.Catalog;
 import io.relata.internal.sql.Fragment;
 import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.tck.EagerLoadingFixtures.Dog;
 import io.relata.tck.EagerLoadingFixtures.User;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,8 +36,13 @@ class JoinPlanUnitTests {
         return out;
     }
 
+    /** A binder whose catalog has read nothing: every column has the type migrate gives it. */
+    private static Binder binder(Dialect dialect) {
+        return new Binder(dialect, ZoneOffset.UTC, new Catalog(dialect));
+    }
+
     private static Sql joins(Dialect dialect, EntityMeta<?> meta, boolean unscoped, JoinSpec... specs) {
-        JoinPlan<?> plan = JoinPlan.of(dialect, meta, List.of(specs), unscoped);
+        JoinPlan<?> plan = JoinPlan.of(binder(dialect), meta, List.of(specs), unscoped);
         SqlBuilder sql = new SqlBuilder(dialect);
         plan.renderJoins(sql);
         return sql.build();
@@ -71,7 +79,7 @@ class JoinPlanUnitTests {
     @Test
     void joinedColumnsAreAliasedByPath() {
         EntityMeta<User> users = Metadata.resolved(User.class);
-        JoinPlan<User> plan = JoinPlan.of(Dialects.postgres(), users,
+        JoinPlan<User> plan = JoinPlan.of(binder(Dialects.postgres()), users,
                 List.of(new JoinSpec(path(users, "creditCard"), null, false),
                         new JoinSpec(path(users, "account.bank"), null, false)), false);
         SqlBuilder sql = new SqlBuilder(Dialects.postgres());
@@ -80,5 +88,38 @@ class JoinPlanUnitTests {
                 .contains(", \"credit_cards\".\"number\" AS \"creditCard__number\"")
                 .contains(", \"accounts\".\"bank_id\" AS \"account__bank_id\"")
                 .contains(", \"banks\".\"name\" AS \"account__bank__name\"");
+    }
+
+    public static class Owner {
+        Long id;
+        @io.relata.annotation.HasOne(foreignKey = "ownerName")
+        Item item;
+    }
+
+    public static class Item {
+        Long id;
+        String ownerName;
+    }
+
+    @Test
+    void keysOfDifferentTypeFamiliesAreComparedAsText() {
+        Dialect dialect = Dialects.postgres();
+        Catalog catalog = new Catalog(dialect);
+        // What PostgreSQL's catalog says of a legacy schema: a varchar foreign key holding the owners' bigint ids.
+        catalog.load(List.of("owners", "items"), query -> reactor.core.publisher.Flux.fromIterable(
+                query.text().contains("format_type") ? List.<Object[]>of(
+                        new Object[] {"owners", "id", "bigint", "NO"},
+                        new Object[] {"items", "id", "bigint", "NO"},
+                        new Object[] {"items", "owner_name", "character varying(20)", "YES"}) : List.<Object[]>of()))
+                .block();
+        EntityMeta<Owner> owners = Metadata.resolved(Owner.class);
+        JoinPlan<Owner> plan = JoinPlan.of(new Binder(dialect, ZoneOffset.UTC, catalog), owners,
+                List.of(new JoinSpec(path(owners, "item"), null, false)), false);
+        SqlBuilder sql = new SqlBuilder(dialect);
+        plan.renderJoins(sql);
+
+        assertThat(sql.build().text()).isEqualTo(" LEFT JOIN \"items\" ON \"items\".\"owner_name\" = "
+                + "CAST(\"owners\".\"id\" AS VARCHAR)");
+        assertThat(plan.tables()).containsExactly("owners", "items");
     }
 }

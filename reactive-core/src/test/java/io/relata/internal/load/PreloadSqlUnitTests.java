@@ -7,7 +7,12 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.relata.dialect.Dialect;
 import io.relata.dialect.Dialects;
+import io.relata.internal.exec.Binder;
 import io.relata.internal.exec.Session;
+import io.relata.internal.exec.Supervisor;
+import io.relata.internal.schema.Catalog;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Metadata;
 import io.relata.internal.meta.Relationship;
@@ -44,13 +49,20 @@ class PreloadSqlUnitTests {
         }
     };
 
+    /** A session that renders statements only, as the replica unit tests make one. */
+    private static Session session(Dialect dialect) {
+        Supervisor supervisor = new Supervisor(dialect, Duration.ZERO, Duration.ZERO, Duration.ZERO, null, false, 1);
+        return Session.pooled(dialect, NOT_CONNECTED, NOT_CONNECTED, sql -> { }, 1000, 2, supervisor,
+                new Binder(dialect, ZoneOffset.UTC, new Catalog(dialect)));
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Sql> render(Dialect dialect, Class<?> owner, String name, UnaryOperator<QuerySupport<Object>> q,
             List<Object> keys) {
-        Session session = Session.pooled(dialect, NOT_CONNECTED, NOT_CONNECTED, sql -> { }, 1000, 2);
+        Session session = session(dialect);
         Relationship r = Metadata.resolved(owner).requireRelationship(name);
         QuerySupport<Object> query = q.apply(QuerySupport.of(session, (EntityMeta<Object>) r.target(), false));
-        return PreloadFetch.statements(dialect, r, query, keys);
+        return PreloadFetch.statements(dialect, r, query, keys, Long.class);
     }
 
     @Test
@@ -90,7 +102,7 @@ class PreloadSqlUnitTests {
 
     @Test
     void toOnePreloadsUseTheQueryItselfUnlessLimited() {
-        Session session = Session.pooled(Dialects.h2(), NOT_CONNECTED, NOT_CONNECTED, s -> { }, 1, 1);
+        Session session = session(Dialects.h2());
         Relationship product = Metadata.resolved(Item.class).requireRelationship("product");
         @SuppressWarnings("unchecked")
         QuerySupport<Object> query = QuerySupport.of(session, (EntityMeta<Object>) product.target(), false);
@@ -102,7 +114,7 @@ class PreloadSqlUnitTests {
 
     @Test
     void polymorphicHasManyFiltersByTheOwnerType() {
-        List<Sql> sql = render(Dialects.postgres(), HasManyTck.Polymorphic.Cat.class, "toys", q -> q, List.of(1));
+        List<Sql> sql = render(Dialects.postgres(), HasManyTck.Polymorphic.Cat.class, "toys", q -> q, List.of(1L));
         assertThat(sql).singleElement().satisfies(s -> {
             assertThat(s.text()).endsWith("WHERE (\"toys\".\"owner_id\" = ANY($1)) AND (\"toys\".\"owner_type\" = $2) "
                     + "ORDER BY \"toys\".\"id\"");

@@ -110,12 +110,13 @@ class SqlBuilderUnitTests {
     }
 
     @Test
-    void valuesAreConvertedForTheDriver() {
+    void valuesAreConvertedExactlyNowAndForTheDriverWhenSent() {
         Instant now = Instant.parse("2024-01-02T03:04:05Z");
-        Sql maria = new SqlBuilder(Dialects.mariadb()).bind(now, Instant.class).bind(Color.RED, Color.class).build();
-        assertThat(maria.binds().get(0).value()).isEqualTo(java.time.LocalDateTime.of(2024, 1, 2, 3, 4, 5));
-        assertThat(maria.binds().get(1).value()).isEqualTo("RED");
+        Sql sql = new SqlBuilder(Dialects.mariadb()).bind(now, Instant.class).bind(5, Long.class).build();
+        // The driver's form (a MariaDB DATETIME's LocalDateTime in the instance's zone) is made by the Binder.
+        assertThat(sql.binds()).extracting(Bind::value).containsExactly(now, 5L);
+        assertThat(sql.binds()).extracting(Bind::converted).containsExactly(false, false);
+        assertThatThrownBy(() -> new SqlBuilder(Dialects.mariadb()).bind(3.9, Integer.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9 has a fraction");
     }
-
-    enum Color { RED }
 }
