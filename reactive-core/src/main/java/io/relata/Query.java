@@ -50,8 +50,12 @@ public interface Query<T> extends Publisher<T> {
 
     /**
      * Eagerly loads an association by batched queries: one query for the owners, then one per association per
-     * batch of owners, keys de-duplicated. Owners with no match get {@code null}. Nested paths such as
-     * {@code "manager.creditCard"} load each level; names are Java field names, case-insensitive.
+     * batch of owners, keys de-duplicated. Owners with no match get {@code null} for a to-one association and an
+     * empty collection for a to-many one (never {@code null}); a to-many's targets come in primary-key order unless
+     * a customizer orders them, and a many-to-many takes one query joining its join table. Nested paths such as
+     * {@code "manager.creditCard"} or {@code "orders.items.product"} load each level; names are Java field names,
+     * case-insensitive. Batches of a to-many hold about {@code preloadMaxRows} targets, so owners with many targets
+     * are loaded in smaller batches and memory stays bounded.
      *
      * @param path the association path
      * @return a new query with the preload
@@ -72,7 +76,10 @@ public interface Query<T> extends Publisher<T> {
 
     /**
      * Like {@link #preload(String)}, with the query of the last association of the path customised, for
-     * instance {@code p -> p.where("number LIKE ?", "4%").unscoped()}.
+     * instance {@code p -> p.where("number LIKE ?", "4%").unscoped()}. A {@code limit} or {@code offset} there
+     * applies to each owner, not to the whole query: {@code q -> q.orderBy("created_at DESC").limit(3)} gives every
+     * owner its latest three targets (a {@code ROW_NUMBER() OVER (PARTITION BY ...)} window, in the customizer's
+     * order with the primary key breaking ties).
      *
      * @param path the association path
      * @param customize receives the target query and returns the one to run
@@ -82,7 +89,7 @@ public interface Query<T> extends Publisher<T> {
     Query<T> preload(String path, UnaryOperator<Query<Object>> customize);
 
     /**
-     * Preloads every direct association of the entity.
+     * Preloads every direct association of the entity, to-one and to-many.
      *
      * @return a new query with the preloads
      */
@@ -95,7 +102,9 @@ public interface Query<T> extends Publisher<T> {
      *
      * @param path the association path
      * @return a new query with the join
-     * @throws IllegalArgumentException when a name on the path is not an association, listing the valid names
+     * @throws IllegalArgumentException when a name on the path is not an association, listing the valid names, or
+     *         is a has-many or many-to-many association (a join would repeat the owner per target: the message names
+     *         {@link #preload(String)}, the way to load it)
      */
     Query<T> joins(String path);
 
@@ -106,7 +115,7 @@ public interface Query<T> extends Publisher<T> {
      * @param condition an SQL fragment with {@code ?} placeholders
      * @param args one value per placeholder
      * @return a new query with the join
-     * @throws IllegalArgumentException for an unknown path or a wrong number of arguments
+     * @throws IllegalArgumentException for an unknown or to-many path, or a wrong number of arguments
      */
     Query<T> joins(String path, String condition, Object... args);
 
@@ -115,7 +124,7 @@ public interface Query<T> extends Publisher<T> {
      *
      * @param path the association path
      * @return a new query with the join
-     * @throws IllegalArgumentException for an unknown path
+     * @throws IllegalArgumentException for an unknown or to-many path
      */
     Query<T> innerJoins(String path);
 

@@ -78,6 +78,14 @@ public final class Relata {
     public static final int DEFAULT_PRELOAD_CONCURRENCY = 2;
 
     /**
+     * The default number of rows one preload batch may hold: {@value}. A to-many preload whose owners have many
+     * targets each gets fewer owners per batch (a batch of 1,000 owners with 10 orders each fits; with 100 each, a
+     * batch has about 200 owners), so memory is bounded by rows whatever the fan-out. Measured in
+     * reactive-core's streaming test and in benchmarks/README.md.
+     */
+    public static final int DEFAULT_PRELOAD_MAX_ROWS = 20_000;
+
+    /**
      * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
      * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
      * connections and never answers fails requests within seconds rather than hanging them.
@@ -203,8 +211,9 @@ public final class Relata {
      * index on every foreign-key column it manages ({@code idx_<table>_<column>}) unless an index already starts with
      * that column, and the missing foreign-key constraints (after every table exists). It never drops or alters what
      * is there, does not add a constraint that exists under another name, and does not attempt one the column types
-     * cannot carry (it logs a warning naming the table, columns and types instead). Idempotent: running it again
-     * sends no DDL.
+     * cannot carry (it logs a warning naming the table, columns and types instead). A many-to-many association's join
+     * table is created with the entities (composite primary key, a constraint to each side with {@code ON DELETE
+     * CASCADE} unless mapped otherwise). Idempotent: running it again sends no DDL.
      * It reads the catalog from the primary, never from a replica.
      *
      * @param entities the entity classes
@@ -246,11 +255,17 @@ public final class Relata {
      * @param type the entity class
      * @param <T> the entity type
      * @return the repository
-     * @throws MappingException when the entity or one of its relationships cannot be mapped
+     * @throws MappingException when the entity or one of its relationships cannot be mapped, or when it has a
+     *         composite primary key (several {@code @Id} fields), which only a many-to-many join entity may have
      */
     public <T> Repository<T> repository(Class<T> type) {
         Objects.requireNonNull(type, "type must not be null");
         EntityMeta<T> meta = Metadata.resolved(type);
+        if (meta.compositeKey()) {
+            throw new MappingException("Entity " + type.getName() + " has a composite primary key " + meta.keys()
+                    + ": it can map a join table (@ManyToMany(joinEntity = " + type.getSimpleName() + ".class)) but "
+                    + "has no repository; give it a single @Id to use it as an entity");
+        }
         return new DefaultRepository<>(this.session, meta, false, Set.of());
     }
 
@@ -345,6 +360,8 @@ public final class Relata {
 
         private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
 
+        private int preloadMaxRows = DEFAULT_PRELOAD_MAX_ROWS;
+
         private int maxConnections = Math.max(10, Runtime.getRuntime().availableProcessors() * 2);
 
         private @Nullable ConnectionFactory preloadFactory;
@@ -425,6 +442,25 @@ public final class Relata {
                 throw new IllegalArgumentException("preloadConcurrency must be at least 1: " + concurrency);
             }
             this.preloadConcurrency = concurrency;
+            return this;
+        }
+
+        /**
+         * Sets about how many rows (targets) one preload batch may hold (default {@link #DEFAULT_PRELOAD_MAX_ROWS}).
+         * A batch of owners whose targets would pass it is cut smaller: batches are sized by the targets per owner
+         * seen so far in the stream, and a batch that still brings more is fetched again in two halves. Only one
+         * owner's targets are never split. Together with {@link #preloadConcurrency(int)} this bounds the memory of
+         * a streaming to-many preload.
+         *
+         * @param rows rows per batch, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code rows} is less than 1
+         */
+        public Builder preloadMaxRows(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("preloadMaxRows must be at least 1: " + rows);
+            }
+            this.preloadMaxRows = rows;
             return this;
         }
 
@@ -698,7 +734,7 @@ public final class Relata {
                 session = session.withReplicas(ReplicaPools.open(session, this.replicas, this.replicaNames, settings,
                         owned));
             }
-            return new Relata(session, List.copyOf(owned));
+            return new Relata(session.withPreloadMaxRows(this.preloadMaxRows), List.copyOf(owned));
         }
 
     }

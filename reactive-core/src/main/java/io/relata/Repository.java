@@ -79,13 +79,14 @@ public interface Repository<T> {
 
     /**
      * Deletes an entity: a soft delete (setting {@code deleted_at}) when the entity has {@code deletedAt},
-     * otherwise (or when {@link #unscoped()}) a hard delete. The named has-one associations are deleted first,
-     * in the same transaction, soft or hard likewise.
+     * otherwise (or when {@link #unscoped()}) a hard delete. The named associations are deleted first, in the same
+     * transaction, as GORM's {@code db.Select("Orders").Delete(&user)}: the rows of a has-one or has-many (soft or
+     * hard likewise), the join rows of a many-to-many (its targets stay: other owners may hold them).
      *
      * @param entity a saved entity
-     * @param associations has-one association names whose rows go too
+     * @param associations has-one, has-many or many-to-many association names whose rows go too
      * @return the number of owner rows deleted
-     * @throws IllegalArgumentException for an unknown association or one that is not a has-one
+     * @throws IllegalArgumentException for an unknown association or a belongs-to
      */
     Mono<Long> delete(T entity, String... associations);
 
@@ -123,4 +124,19 @@ public interface Repository<T> {
      * @throws IllegalArgumentException for an unknown name, listing the valid ones
      */
     <A> Association<A> association(T owner, String name);
+
+    /**
+     * Association mode for several owners at once, as GORM's {@code db.Model(&users).Association("Languages")}:
+     * {@code findAll} and {@code count} cover every owner's targets in one statement, {@code deleteAll} and
+     * {@code clear} unlink from every owner, and {@code appendAll}/{@code replaceAll} take one value per owner, in
+     * the owners' order.
+     *
+     * @param owners the owners, at least one, none {@code null}
+     * @param name the association name (Java field name, case-insensitive)
+     * @param <A> the association's entity type
+     * @return the association
+     * @throws IllegalArgumentException for an unknown name, listing the valid ones, or no owners
+     * @throws NullPointerException when {@code owners} or one of them is {@code null}
+     */
+    <A> Association<A> association(java.util.Collection<? extends T> owners, String name);
 }

@@ -22,9 +22,15 @@ class ReadmeExampleIntegrationTests {
         Long companyId;
         Company company;
         CreditCard creditCard;
+        List<Order> orders;
     }
 
     static class CreditCard extends Model {
+        String number;
+        Long userId;
+    }
+
+    static class Order extends Model {
         String number;
         Long userId;
     }
@@ -40,16 +46,18 @@ class ReadmeExampleIntegrationTests {
         try {
             Repository<User> users = db.repository(User.class);
 
-            Mono<Void> schema = db.migrate(Company.class, User.class, CreditCard.class);
+            Mono<Void> schema = db.migrate(Company.class, User.class, CreditCard.class, Order.class);
 
             User u = new User();
             u.name = "jinzhu";
             u.company = new Company();
             u.creditCard = new CreditCard();
+            u.orders = List.of(new Order(), new Order());
             Mono<User> saved = users.save(u);
 
             Flux<User> page = users.where("users.name LIKE ?", "j%")
                     .preload("creditCard")
+                    .preload("orders", q -> q.orderBy("created_at DESC").limit(5))
                     .joins("company")
                     .orderBy("users.name")
                     .flux();
@@ -60,6 +68,7 @@ class ReadmeExampleIntegrationTests {
             assertThat(found).hasSize(1);
             assertThat(found.get(0).creditCard.userId).isEqualTo(u.getId());
             assertThat(found.get(0).company.id).isEqualTo(u.companyId);
+            assertThat(found.get(0).orders).hasSize(2).allSatisfy(o -> assertThat(o.userId).isEqualTo(u.getId()));
 
             Long oldCard = u.creditCard.getId();
             swap.block(Duration.ofSeconds(30));

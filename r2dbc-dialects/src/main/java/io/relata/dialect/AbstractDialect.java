@@ -116,6 +116,43 @@ abstract class AbstractDialect implements Dialect {
      */
     abstract String identityColumn(String sqlType);
 
+    /** {@code <verb><table> (<columns>) VALUES (?, ?), (?, ?)}, after checking the arguments. */
+    final StringBuilder insertValues(String verb, String table, List<String> columns, List<String> keyColumns,
+            int rows) {
+        checkInsert(columns, keyColumns, rows);
+        StringBuilder sql = new StringBuilder(64 + rows * columns.size() * 3).append(verb).append(quote(table))
+                .append(" (").append(quoted(columns)).append(") VALUES ");
+        appendRows(sql, columns.size(), rows);
+        return sql;
+    }
+
+    static void checkInsert(List<String> columns, List<String> keyColumns, int rows) {
+        if (rows < 1 || columns.isEmpty() || keyColumns.isEmpty()) {
+            throw new IllegalArgumentException("An insert needs rows, columns and key columns: " + rows + " rows of "
+                    + columns + " keyed by " + keyColumns);
+        }
+    }
+
+    /** {@code (?, ?), (?, ?)}: {@code rows} rows of {@code width} markers. */
+    static void appendRows(StringBuilder sql, int width, int rows) {
+        for (int r = 0; r < rows; r++) {
+            sql.append(r == 0 ? "(" : ", (");
+            for (int c = 0; c < width; c++) {
+                sql.append(c == 0 ? "?" : ", ?");
+            }
+            sql.append(')');
+        }
+    }
+
+    /** The quoted identifiers, comma-separated. */
+    final String quoted(List<String> identifiers) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < identifiers.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(quote(identifiers.get(i)));
+        }
+        return out.toString();
+    }
+
     @Override
     public int maxBindParameters() {
         return MAX_BINDS_16_BIT;

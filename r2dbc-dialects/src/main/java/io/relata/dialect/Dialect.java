@@ -97,6 +97,60 @@ public interface Dialect {
     List<KeySetCondition> keySet(String column, List<?> keys, Class<?> keyType, int reservedBinds);
 
     /**
+     * Renders a multi-row {@code INSERT} that skips the rows whose key already exists, instead of failing on them:
+     * GORM's {@code ON CONFLICT DO NOTHING} for many-to-many join rows, so linking a pair twice is harmless. The
+     * columns in {@code updateOnConflict} of an existing row take the values this statement carries (a soft-deleted
+     * join row whose {@code deleted_at} is written as {@code NULL} comes back to life); every other column of an
+     * existing row is left alone. The SQL text uses {@code ?} as its bind marker, one per column per row, row after
+     * row (the caller turns markers into {@link #placeholder(int)}s).
+     *
+     * <p>PostgreSQL: {@code INSERT ... ON CONFLICT (key) DO NOTHING} (or {@code DO UPDATE SET c = EXCLUDED.c}); H2:
+     * {@code MERGE INTO ... USING (VALUES ...) ... WHEN NOT MATCHED THEN INSERT}; MariaDB: {@code INSERT ... ON
+     * DUPLICATE KEY UPDATE} (not {@code INSERT IGNORE}, which would also turn a foreign-key violation into a warning).
+     *
+     * @param table the unquoted table name
+     * @param columns the unquoted columns, in bind order
+     * @param keyColumns the unquoted columns of the key that decides whether a row exists (the primary key)
+     * @param updateOnConflict the unquoted columns an existing row takes from this statement; may be empty
+     * @param rows the number of rows, at least 1
+     * @return the statement text
+     * @throws IllegalArgumentException when {@code rows} is less than 1 or a column list is empty
+     */
+    default String insertIgnoringDuplicates(String table, List<String> columns, List<String> keyColumns,
+            List<String> updateOnConflict, int rows) {
+        if (rows < 1 || columns.isEmpty() || keyColumns.isEmpty()) {
+            throw new IllegalArgumentException("An insert needs rows, columns and key columns: " + rows + " rows of "
+                    + columns + " keyed by " + keyColumns);
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(quote(table)).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
+        }
+        sql.append(") VALUES ");
+        for (int r = 0; r < rows; r++) {
+            sql.append(r == 0 ? "(" : ", (");
+            for (int c = 0; c < columns.size(); c++) {
+                sql.append(c == 0 ? "?" : ", ?");
+            }
+            sql.append(')');
+        }
+        sql.append(" ON CONFLICT (");
+        for (int i = 0; i < keyColumns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(quote(keyColumns.get(i)));
+        }
+        sql.append(')');
+        if (updateOnConflict.isEmpty()) {
+            return sql.append(" DO NOTHING").toString();
+        }
+        sql.append(" DO UPDATE SET ");
+        for (int i = 0; i < updateOnConflict.size(); i++) {
+            String c = quote(updateOnConflict.get(i));
+            sql.append(i == 0 ? "" : ", ").append(c).append(" = EXCLUDED.").append(c);
+        }
+        return sql.toString();
+    }
+
+    /**
      * Renders a list of values bound to {@code IN ?} or {@code NOT IN ?} in a user's condition: the text that
      * replaces {@code IN ?} (with {@code ?} as its bind marker) and the values to bind, so that a list of any size
      * keeps SQL's meaning. An empty list matches no row for {@code IN} and every row for {@code NOT IN}, as SQL's

@@ -185,6 +185,39 @@ final class H2Dialect extends AbstractDialect {
         return true;
     }
 
+    /**
+     * The standard {@code MERGE} (H2 2.x), so an existing row is left alone: H2's {@code MERGE INTO ... KEY} would
+     * update its other columns, and {@code ON CONFLICT} exists only in its PostgreSQL mode. Checked on H2 2.4.240:
+     * untyped markers in the {@code VALUES} list take the target columns' types.
+     */
+    @Override
+    public String insertIgnoringDuplicates(String table, List<String> columns, List<String> keyColumns,
+            List<String> updateOnConflict, int rows) {
+        checkInsert(columns, keyColumns, rows);
+        String t = quote(table);
+        StringBuilder out = new StringBuilder(128 + rows * columns.size() * 3).append("MERGE INTO ").append(t)
+                .append(" USING (VALUES ");
+        appendRows(out, columns.size(), rows);
+        out.append(") AS ").append(quote("s")).append(" (").append(quoted(columns)).append(") ON ");
+        for (int i = 0; i < keyColumns.size(); i++) {
+            String c = quote(keyColumns.get(i));
+            out.append(i == 0 ? "" : " AND ").append(t).append('.').append(c).append(" = ").append(quote("s"))
+                    .append('.').append(c);
+        }
+        if (!updateOnConflict.isEmpty()) {
+            out.append(" WHEN MATCHED THEN UPDATE SET ");
+            for (int i = 0; i < updateOnConflict.size(); i++) {
+                String c = quote(updateOnConflict.get(i));
+                out.append(i == 0 ? "" : ", ").append(c).append(" = ").append(quote("s")).append('.').append(c);
+            }
+        }
+        out.append(" WHEN NOT MATCHED THEN INSERT (").append(quoted(columns)).append(") VALUES (");
+        for (int i = 0; i < columns.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(quote("s")).append('.').append(quote(columns.get(i)));
+        }
+        return out.append(')').toString();
+    }
+
     @Override
     public String placeholder(int index) {
         return numberedPlaceholder(index);

@@ -93,6 +93,27 @@ final class MariaDbDialect extends AbstractDialect {
         return "18446744073709551615";
     }
 
+    /**
+     * {@code ON DUPLICATE KEY UPDATE}, with a no-op assignment of the first key column when nothing is to be updated:
+     * {@code INSERT IGNORE} would also downgrade a foreign-key violation to a warning, linking a pair to a row that
+     * does not exist. {@code VALUES(c)} names the inserted value (MariaDB 10.3+ also spells it {@code VALUE(c)}).
+     */
+    @Override
+    public String insertIgnoringDuplicates(String table, List<String> columns, List<String> keyColumns,
+            List<String> updateOnConflict, int rows) {
+        StringBuilder sql = insertValues("INSERT INTO ", table, columns, keyColumns, rows)
+                .append(" ON DUPLICATE KEY UPDATE ");
+        if (updateOnConflict.isEmpty()) {
+            String key = quote(keyColumns.get(0));
+            return sql.append(key).append(" = ").append(key).toString();
+        }
+        for (int i = 0; i < updateOnConflict.size(); i++) {
+            String c = quote(updateOnConflict.get(i));
+            sql.append(i == 0 ? "" : ", ").append(c).append(" = VALUES(").append(c).append(')');
+        }
+        return sql.toString();
+    }
+
     @Override
     public String currentSchema() {
         return "DATABASE()";

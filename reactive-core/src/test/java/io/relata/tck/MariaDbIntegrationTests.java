@@ -174,4 +174,28 @@ class MariaDbIntegrationTests {
             return DATABASE;
         }
     }
+
+    @Nested
+    class HasMany extends HasManyTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ManyToMany extends ManyToManyTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
+    class ToManyPreload extends ToManyPreloadTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

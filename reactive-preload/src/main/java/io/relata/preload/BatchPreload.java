@@ -25,17 +25,24 @@ import reactor.core.publisher.Flux;
  * others de-duplicated by {@code equals}/{@code hashCode}, in first-seen order;
  * <li>the {@link Builder#fetcher fetcher} is called once per batch with that non-empty key list; a batch whose keys
  * are all {@code null} is not fetched at all;
- * <li>fetched values are matched to owners by {@link Builder#valueKey valueKey}; values sharing a key are combined
- * with {@link Builder#merge merge}; values whose key no owner of the batch has are ignored;
- * <li>the {@link Builder#setter setter} is called once for every owner instance of the batch, with its value or
- * {@code null} when nothing matched, before any owner of the batch is emitted;
+ * <li>fetched values are matched to owners by {@link Builder#valueKey valueKey}; values whose key no owner of the
+ * batch has are ignored;
+ * <li>to-one: values sharing a key are combined with {@link Builder#merge merge}, and the
+ * {@link Builder#setter setter} is called once for every owner instance of the batch, with its value or
+ * {@code null} when nothing matched; to-many: the {@link Builder#listSetter listSetter} is called instead, with
+ * every value of the owner's key in the order the fetcher emitted them, or an empty list;
+ * <li>then the {@link Builder#onBatch batch hook}, if any, runs on the batch's owners (to load what hangs off the
+ * attached values, for instance), and only when it completes are the owners emitted;
  * <li>at most {@link Builder#concurrency(int) concurrency} batches are in flight, and owners are emitted in the
  * order the upstream produced them, whatever order the fetches complete in.
  * </ul>
  *
  * <p>Memory is bounded: a downstream that requests one owner causes at most about
- * {@code (concurrency + 1) * batchSize} owners to be requested from the upstream, and a batch (its owners, keys and
- * values) is no longer referenced once its last owner is emitted.
+ * {@code (concurrency + 2) * batchSize} owners to be requested from the upstream, and a batch (its owners, keys and
+ * values) is no longer referenced once its last owner is emitted. With {@link Builder#maxValuesPerBatch(int)}, memory
+ * is bounded by fetched values too, whatever the number of values per owner: batches are cut to about that many values
+ * by the values per owner seen so far, and a batch whose fetch passes the cap is cancelled and fetched again as two
+ * halves, one after the other.
  *
  * <p>Owners are expected to be mutable holders, so the same instance may appear more than once in the stream;
  * every occurrence is emitted with the value attached.
@@ -53,6 +60,12 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
     public static final int DEFAULT_BATCH_SIZE = 1000;
 
     /**
+     * The number of fetched values a batch may hold when {@link Builder#maxValuesPerBatch(int)} is not set:
+     * {@value}, that is no cap (a to-one association fetches at most one value per owner anyway).
+     */
+    public static final int DEFAULT_MAX_VALUES_PER_BATCH = Integer.MAX_VALUE;
+
+    /**
      * The number of batches fetched at the same time when {@link Builder#concurrency(int)} is not set: {@value}, so
      * the next batch is fetched while the previous one is being consumed. A provisional value, to be tuned by the
      * benchmarks.
@@ -65,15 +78,32 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
 
     private final int concurrency;
 
+    private final int maxValues;
+
+    private final @Nullable SizingHint hint;
+
     private BatchPreload(Builder<O, K, V> builder) {
+        Attachment<O, V> attachment;
+        if (builder.listSetter != null) {
+            if (builder.setter != null) {
+                throw new IllegalStateException("setter and listSetter are both set; a preload attaches either one "
+                        + "value or a list of values per owner");
+            }
+            attachment = Attachment.list(builder.listSetter);
+        }
+        else {
+            attachment = Attachment.single(Objects.requireNonNull(builder.setter, "setter must not be null"),
+                    builder.merge);
+        }
         this.loader = new BatchLoader<>(
                 Objects.requireNonNull(builder.ownerKey, "ownerKey must not be null"),
                 Objects.requireNonNull(builder.fetcher, "fetcher must not be null"),
                 Objects.requireNonNull(builder.valueKey, "valueKey must not be null"),
-                builder.merge,
-                Objects.requireNonNull(builder.setter, "setter must not be null"));
+                attachment, builder.onBatch, builder.maxValues);
         this.batchSize = builder.batchSize;
         this.concurrency = builder.concurrency;
+        this.maxValues = builder.maxValues;
+        this.hint = builder.hint;
     }
 
     /**
@@ -98,8 +128,9 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
      * {@code onError} with the first error among: an error of {@code owners}; an exception thrown by the fetcher or
      * an error signalled by the publisher it returns; a {@link NullPointerException} when the fetcher returns
      * {@code null} or the merge function returns {@code null}; an exception thrown by the owner key function, the
-     * value key function, the merge function or the setter. After an error or a downstream cancellation the upstream
-     * and every fetch in flight are cancelled. Owners of batches not yet emitted may already have been given
+     * value key function, the merge function, the setter, the list setter or the batch hook, or an error signalled by
+     * the batch hook's publisher ({@link NullPointerException} when it returns {@code null}). After an error or a
+     * downstream cancellation the upstream and every fetch in flight are cancelled. Owners of batches not yet emitted may already have been given
      * their values when an error occurs.
      *
      * <p>Backpressure is honoured: at most {@code concurrency} batches are requested from {@code owners} ahead of
@@ -119,7 +150,45 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         // merges their results "in an order that matches their source order", queueing a batch that finishes
         // early until the batches before it are emitted. Cancelling it cancels the upstream and every inner
         // batch, hence every fetch in flight.
-        return owners.buffer(this.batchSize).flatMapSequential(this.loader::load, this.concurrency);
+        if (this.maxValues == DEFAULT_MAX_VALUES_PER_BATCH) {
+            BatchSizer fixed = new BatchSizer(this.batchSize, this.maxValues, null);
+            return owners.buffer(this.batchSize).flatMapSequential(batch -> this.loader.load(batch, fixed),
+                    this.concurrency);
+        }
+        // Per subscription: the values-per-owner estimate belongs to one stream. Each buffer is cut into batches of
+        // the current estimate; prefetch 1 keeps at most one buffer waiting behind the one being cut, so upstream
+        // demand stays bounded as above.
+        return Flux.defer(() -> {
+            BatchSizer sizer = new BatchSizer(this.batchSize, this.maxValues, this.hint);
+            return owners.buffer(this.batchSize)
+                    .concatMapIterable(sizer::split, 1)
+                    .flatMapSequential(batch -> this.loader.load(batch, sizer), this.concurrency);
+        });
+    }
+
+    /**
+     * What the streams of one association have seen so far: values per owner, so a new stream's first batch is sized
+     * like the last ones were instead of overflowing {@link Builder#maxValuesPerBatch(int)} and being fetched again.
+     * Thread-safe; share one instance among the preloads of one association (a preload builds from the same
+     * relationship every time a query runs). A hint is only a starting point: each stream corrects it with every
+     * fetch.
+     */
+    public static final class SizingHint {
+
+        private volatile double valuesPerOwner;
+
+        /** Creates a hint that knows nothing yet: the first stream starts with full batches. */
+        public SizingHint() {
+        }
+
+        /** @return the values per owner seen last, 0 when nothing was seen yet */
+        public double valuesPerOwner() {
+            return this.valuesPerOwner;
+        }
+
+        void record(double valuesPerOwner) {
+            this.valuesPerOwner = valuesPerOwner;
+        }
     }
 
     /**
@@ -141,6 +210,14 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         private @Nullable BiConsumer<? super O, ? super @Nullable V> setter;
 
         private BinaryOperator<V> merge = (first, last) -> last;
+
+        private @Nullable BiConsumer<? super O, ? super List<V>> listSetter;
+
+        private @Nullable Function<? super List<O>, ? extends Publisher<?>> onBatch;
+
+        private int maxValues = DEFAULT_MAX_VALUES_PER_BATCH;
+
+        private @Nullable SizingHint hint;
 
         private int batchSize = DEFAULT_BATCH_SIZE;
 
@@ -194,7 +271,8 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         }
 
         /**
-         * Sets how a value is attached to its owner, such as {@code User::setCreditCard}. Required. It is called
+         * Sets how a value is attached to its owner, such as {@code User::setCreditCard}. Required, unless
+         * {@link #listSetter} makes this a to-many preload. It is called
          * exactly once per owner instance per batch, with the matched value, or with {@code null} when nothing
          * matched so that a stale value is reset. It runs on the thread that completes the batch's fetch.
          *
@@ -218,6 +296,73 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
          */
         public Builder<O, K, V> merge(BinaryOperator<V> merge) {
             this.merge = Objects.requireNonNull(merge, "merge must not be null");
+            return this;
+        }
+
+        /**
+         * Makes this a to-many preload: every value of an owner's key is attached, as a list, such as
+         * {@code (user, orders) -> user.orders = new ArrayList<>(orders)}. Use it instead of {@link #setter}; one of
+         * the two is required, and {@link #merge} is not used. The list holds the owner's values in the order the
+         * fetcher emitted them (the fetcher sorts them, say by primary key), is empty when nothing matched (never
+         * {@code null}), and is unmodifiable: owners with the same key get views of the same values, so copy it to keep
+         * a mutable one. It is called exactly once per owner instance per batch, before any owner of the batch is
+         * emitted.
+         *
+         * @param listSetter the attaching function
+         * @return this builder
+         * @throws NullPointerException if {@code listSetter} is {@code null}
+         */
+        public Builder<O, K, V> listSetter(BiConsumer<? super O, ? super List<V>> listSetter) {
+            this.listSetter = Objects.requireNonNull(listSetter, "listSetter must not be null");
+            return this;
+        }
+
+        /**
+         * Sets a hook run once per batch, after the values are attached and before the batch's owners are emitted;
+         * the owners are emitted when the returned publisher completes (its elements are ignored), and its error
+         * becomes the preload's. Optional. A preload of nested associations uses it to load the next level on the
+         * values just attached, batch by batch, after the batch's fetch has completed (so one connection can serve
+         * both). The list is the batch's owners in upstream order, unmodifiable.
+         *
+         * @param onBatch the hook
+         * @return this builder
+         * @throws NullPointerException if {@code onBatch} is {@code null}
+         */
+        public Builder<O, K, V> onBatch(Function<? super List<O>, ? extends Publisher<?>> onBatch) {
+            this.onBatch = Objects.requireNonNull(onBatch, "onBatch must not be null");
+            return this;
+        }
+
+        /**
+         * Sets about how many fetched values a batch may hold. Optional; defaults to
+         * {@link BatchPreload#DEFAULT_MAX_VALUES_PER_BATCH}, no cap. With a cap, batches get fewer owners when owners
+         * have many values each (sized by the values per owner seen in earlier fetches of the same stream), and a
+         * fetch that passes the cap is cancelled and its batch fetched again as two halves, each emitted before the
+         * next is fetched; the values of a single key are never split, so one owner's values are held whatever
+         * their number.
+         *
+         * @param maxValues the values a batch may hold
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxValues} is not positive
+         */
+        public Builder<O, K, V> maxValuesPerBatch(int maxValues) {
+            if (maxValues <= 0) {
+                throw new IllegalArgumentException("maxValuesPerBatch must be greater than 0, was " + maxValues);
+            }
+            this.maxValues = maxValues;
+            return this;
+        }
+
+        /**
+         * Sets where a stream's batch sizing starts from and records what it sees, shared with the other preloads of
+         * the same association. Optional, and used only with {@link #maxValuesPerBatch(int)}.
+         *
+         * @param hint the shared hint
+         * @return this builder
+         * @throws NullPointerException if {@code hint} is {@code null}
+         */
+        public Builder<O, K, V> sizingHint(SizingHint hint) {
+            this.hint = Objects.requireNonNull(hint, "hint must not be null");
             return this;
         }
 
@@ -259,8 +404,9 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
          * Builds the preload. The builder can be changed and used again afterwards without affecting it.
          *
          * @return a new, immutable preload
-         * @throws NullPointerException if {@code ownerKey}, {@code fetcher}, {@code valueKey} or {@code setter} was
-         * not set, with the message {@code "<name> must not be null"}
+         * @throws NullPointerException if {@code ownerKey}, {@code fetcher}, {@code valueKey} or {@code setter} (when no
+         * {@code listSetter} was set) was not set, with the message {@code "<name> must not be null"}
+         * @throws IllegalStateException if both {@code setter} and {@code listSetter} were set
          */
         public BatchPreload<O, K, V> build() {
             return new BatchPreload<>(this);

@@ -13,6 +13,8 @@ import io.relata.spi.Operation;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -60,9 +62,12 @@ public final class Session {
 
     private final Hooks hooks;
 
+    private final PreloadTuning tuning;
+
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
-            int preloadConcurrency, AtomicInteger borrowed, Binder binder, Hooks hooks) {
+            int preloadConcurrency, AtomicInteger borrowed, Binder binder, Hooks hooks, PreloadTuning tuning) {
+        this.tuning = tuning;
         this.borrowed = borrowed;
         this.binder = binder;
         this.hooks = hooks;
@@ -83,11 +88,12 @@ public final class Session {
 
     /** A copy of a session with other replicas (or none): the same pools, connection, settings and hooks. */
     private Session(Session from, @Nullable Replicas replicas) {
-        this(from, replicas, from.hooks);
+        this(from, replicas, from.hooks, from.tuning);
     }
 
-    /** A copy of a session with other replicas (or none) and other hooks. */
-    private Session(Session from, @Nullable Replicas replicas, Hooks hooks) {
+    /** A copy of a session with other replicas (or none), other hooks and other preload tuning. */
+    private Session(Session from, @Nullable Replicas replicas, Hooks hooks, PreloadTuning tuning) {
+        this.tuning = tuning;
         this.dialect = from.dialect;
         this.factory = from.factory;
         this.preloadFactory = from.preloadFactory;
@@ -121,7 +127,18 @@ public final class Session {
             Consumer<String> onStatement, int preloadBatchSize, int preloadConcurrency, Supervisor supervisor,
             Binder binder) {
         return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
-                preloadConcurrency, new AtomicInteger(), binder, Hooks.NONE);
+                preloadConcurrency, new AtomicInteger(), binder, Hooks.NONE, new PreloadTuning(Integer.MAX_VALUE,
+                        new ConcurrentHashMap<>()));
+    }
+
+    /**
+     * This session, and every session derived from it, with a cap on the rows one to-many preload batch may hold.
+     *
+     * @param rows rows per batch (targets fetched for one batch of owners)
+     * @return a session that differs only in that cap
+     */
+    public Session withPreloadMaxRows(int rows) {
+        return new Session(this, this.replicas, this.hooks, new PreloadTuning(rows, this.tuning.hints()));
     }
 
     /**
@@ -136,7 +153,8 @@ public final class Session {
      */
     public Session on(ConnectionFactory factory, ConnectionFactory preloadFactory, Supervisor supervisor) {
         return new Session(this.dialect, factory, preloadFactory, null, supervisor, this.onStatement,
-                this.preloadBatchSize, this.preloadConcurrency, new AtomicInteger(), this.binder, this.hooks.resolved());
+                this.preloadBatchSize, this.preloadConcurrency, new AtomicInteger(), this.binder, this.hooks.resolved(),
+                this.tuning);
     }
 
     /**
@@ -191,7 +209,7 @@ public final class Session {
      * @return a session sharing this one's pools
      */
     public Session withHooks(Hooks hooks) {
-        return new Session(this, this.replicas, Objects.requireNonNull(hooks, "hooks must not be null"));
+        return new Session(this, this.replicas, Objects.requireNonNull(hooks, "hooks must not be null"), this.tuning);
     }
 
     /**
@@ -225,7 +243,7 @@ public final class Session {
     /** A session on the connection of a transaction: Relata's own, or the caller's. */
     private Session joined(Lease lease) {
         return new Session(this.dialect, null, null, lease, this.supervisor, this.onStatement, this.preloadBatchSize,
-                this.preloadConcurrency, this.borrowed, this.binder, this.hooks.resolved());
+                this.preloadConcurrency, this.borrowed, this.binder, this.hooks.resolved(), this.tuning);
     }
 
     private boolean bindable() {
@@ -300,7 +318,7 @@ public final class Session {
         }
         return new Session(this.dialect, this.preloadFactory, this.preloadFactory, null, this.supervisor,
                 this.onStatement, this.preloadBatchSize, this.preloadConcurrency, this.borrowed, this.binder,
-                this.hooks);
+                this.hooks, this.tuning);
     }
 
     /** @return the dialect */
@@ -368,6 +386,38 @@ public final class Session {
     /** @return preload queries in flight per association: the configured value, or 1 inside a transaction */
     public int preloadConcurrency() {
         return this.lease != null ? 1 : this.preloadConcurrency;
+    }
+
+    /**
+     * @return about how many fetched rows one to-many preload batch may hold: a to-many preload cuts its batches to
+     *         fit (io.relata.preload.BatchPreload's maxValuesPerBatch)
+     */
+    public int preloadMaxRows() {
+        return this.tuning.maxRows();
+    }
+
+    /**
+     * A cache of this instance's preloads, shared by every session derived from it (preload, transaction, replica):
+     * what earlier streams learnt of each association (io.relata.preload.BatchPreload's sizing hints). Per instance,
+     * so two {@code Relata}s never influence each other's statements.
+     *
+     * @param key the association
+     * @param create makes the value on first use
+     * @param <V> the value type
+     * @return the value
+     */
+    @SuppressWarnings("unchecked")
+    public <V> V preloadHint(Object key, java.util.function.Supplier<V> create) {
+        return (V) this.tuning.hints().computeIfAbsent(key, k -> create.get());
+    }
+
+    /**
+     * How to-many preloads of one instance are sized: the rows a batch may hold, and what earlier streams learnt.
+     *
+     * @param maxRows rows per batch
+     * @param hints the learnt sizes, by association
+     */
+    private record PreloadTuning(int maxRows, ConcurrentMap<Object, Object> hints) {
     }
 
     /** @return whether this session runs on one transaction's connection */

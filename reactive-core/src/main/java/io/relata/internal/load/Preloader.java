@@ -1,17 +1,10 @@
 package io.relata.internal.load;
 
 import io.relata.Query;
-import io.relata.dialect.Dialect;
-import io.relata.dialect.KeySetCondition;
-import io.relata.dialect.SqlType;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
-import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
 import io.relata.internal.query.QuerySupport;
-import io.relata.internal.schema.ForeignKeyIndex;
-import io.relata.internal.schema.TableInfo;
-import io.relata.internal.sql.Bind;
 import io.relata.internal.sql.Fragment;
 import io.relata.preload.BatchPreload;
 import java.util.ArrayList;
@@ -33,7 +26,13 @@ import reactor.core.publisher.Mono;
 /**
  * Wires relationships to the {@link BatchPreload} operator: one query per association per batch of owners, keys
  * de-duplicated (by the operator) and rendered by the dialect as one array bind ({@code = ANY(?)}) or as
- * {@code IN} chunks below its bind limit, nested levels loaded on the fetched values before they are attached.
+ * {@code IN} chunks below its bind limit ({@link PreloadFetch}), nested levels loaded on the attached values of
+ * each batch before the batch is emitted.
+ *
+ * <p>To-one and to-many associations share the operator and differ only in how values are attached (GORM's
+ * {@code callbacks/preload.go} likewise): a to-one keeps one value per key, a to-many attaches the list of its key's
+ * values (empty when none), and a batch may hold about {@code preloadMaxRows} fetched rows, so the batches of a
+ * to-many shrink when owners have many targets and memory stays bounded whatever the fan-out.
  *
  * <p>Sibling associations are applied in name order, as GORM sorts preload names ({@code callbacks/preload.go}),
  * so the statement order is deterministic. Of several rows matching one key (a has-one with duplicates) the one
@@ -41,14 +40,6 @@ import reactor.core.publisher.Mono;
  * last, which is unspecified (go-gorm/gorm#5959).
  */
 public final class Preloader {
-
-    /**
-     * Binds kept free for the rest of a preload statement (the polymorphic type, user conditions) on top of what
-     * the user's conditions are known to need.
-     */
-    private static final int RESERVED_BINDS = 8;
-
-    private static final System.Logger LOG = System.getLogger(Preloader.class.getName());
 
     private Preloader() {
     }
@@ -123,117 +114,67 @@ public final class Preloader {
         if (level.children.isEmpty()) {
             return owners;
         }
-        Relationship r = level.relationship;
-        return owners.buffer(session.preloadBatchSize()).concatMap(batch -> {
+        return owners.buffer(session.preloadBatchSize())
+                .concatMap(batch -> nested(session, batch, level).then(Mono.just(batch)), 0)
+                .concatMapIterable(batch -> batch);
+    }
+
+    /**
+     * Loads a level's nested levels on the values attached to a batch of owners, each distinct value once (owners
+     * sharing a company, languages shared by several users).
+     */
+    private static Mono<Void> nested(Session session, List<?> owners, Level level) {
+        return Mono.defer(() -> {
+            Relationship r = level.relationship;
             Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             List<Object> values = new ArrayList<>();
-            for (T owner : batch) {
-                Object value = r.get(owner);
-                if (value != null && seen.add(value)) {
-                    values.add(value);
+            for (Object owner : owners) {
+                for (Object value : r.targets(owner)) {
+                    if (seen.add(value)) {
+                        values.add(value);
+                    }
                 }
             }
-            return apply(session, Flux.fromIterable(values), level.children.values()).then(Mono.just(batch));
-        }, 0).concatMapIterable(batch -> batch);
+            return values.isEmpty() ? Mono.empty()
+                    : apply(session, Flux.fromIterable(values), level.children.values()).then();
+        });
     }
 
     private static <T> BatchPreload<T, Object, Object> operator(Session session, Level level) {
         Relationship r = level.relationship;
-        return BatchPreload.<T, Object, Object>builder()
+        BatchPreload.Builder<T, Object, Object> builder = BatchPreload.<T, Object, Object>builder()
                 .ownerKey(r::ownerKeyValue)
-                .valueKey(r::targetKeyValue)
-                .setter(r::set)
-                .merge(level.greatestKey)
-                .fetcher(keys -> fetch(session, level, keys))
+                .fetcher(keys -> session.observePreload(r.owner().type(), r.name(), keys.size(),
+                        PreloadFetch.fetch(session, r, level.query, keys)))
                 .batchSize(session.preloadBatchSize())
                 // One connection inside a transaction: one batch at a time keeps its statements in order.
-                .concurrency(session.preloadConcurrency())
-                .build();
-    }
-
-    /**
-     * Fetches the targets of one batch's distinct keys: one statement per key-set condition the dialect renders
-     * (one on PostgreSQL, one per {@code IN} chunk elsewhere), the greatest primary key kept per key, then the
-     * nested levels preloaded on those winners before any of them is attached.
-     */
-    private static Flux<Object> fetch(Session session, Level level, List<Object> keys) {
-        EntityMeta<?> target = level.relationship.target();
-        // The key set is typed by the live key column (a varchar foreign key gets text keys), so the target's table
-        // is read from the catalog first; known tables cost nothing.
-        return session.loadCatalog(List.of(target.table())).thenMany(Flux.defer(() -> fetchTyped(session, level, keys)));
-    }
-
-    private static Flux<Object> fetchTyped(Session session, Level level, List<Object> keys) {
-        Relationship r = level.relationship;
-        Dialect dialect = session.dialect();
-        EntityMeta<?> target = r.target();
-        Property keyProperty = r.targetKey();
-        SqlType keyColumn = session.catalog().columnType(keyProperty);
-        warnWithoutIndex(session, r);
-        List<Object> driverKeys = new ArrayList<>(keys.size());
-        for (Object k : keys) {
-            try {
-                driverKeys.add(dialect.toDatabase(k, keyColumn, session.binder().zone()));
-            }
-            catch (IllegalArgumentException ex) {
-                // No row can hold a key its column cannot store (an id above an int4 foreign key's range): skipped.
-            }
+                .concurrency(session.preloadConcurrency());
+        if (r.manyToMany()) {
+            // Each row carries the owner key it was joined by: a language shared by two users comes twice.
+            builder.valueKey(value -> ((PreloadFetch.Keyed) value).key())
+                    .listSetter((owner, rows) -> r.set(owner, PreloadFetch.values(rows)));
         }
-        Class<?> keyClass = dialect.bindClass(keyColumn);
-        String column = dialect.quote(target.table()) + "." + dialect.quote(keyProperty.column());
-        List<KeySetCondition> conditions = dialect.keySet(column, driverKeys,
-                keyClass != null ? keyClass : dialect.nullBindType(keyProperty.columnType()),
-                level.query.bindCount() + RESERVED_BINDS);
-        List<QuerySupport<Object>> statements = new ArrayList<>(conditions.size());
-        for (KeySetCondition c : conditions) {
-            List<Object> binds = new ArrayList<>(c.binds().size());
-            for (Object b : c.binds()) {
-                // Already converted by the dialect (a typed array on PostgreSQL): bound as it is.
-                binds.add(new Bind(b, b.getClass()));
-            }
-            List<Fragment> leading = new ArrayList<>(2);
-            leading.add(new Fragment(c.sql(), binds));
-            if (r.typeColumn() != null) {
-                // A dog never gets the cat's toy with the same id: the type column routes polymorphic rows.
-                leading.add(new Fragment(dialect.quote(target.table()) + "." + dialect.quote(r.typeColumn().column())
-                        + " = ?", List.of(r.typeValue())));
-            }
-            statements.add(level.query.whereFirst(leading));
+        else if (r.toMany()) {
+            builder.valueKey(r::targetKeyValue).listSetter(r::set);
         }
-        // Observed as one operation with its nested levels, so their batches show as its children.
-        return session.observePreload(r.owner().type(), r.name(), keys.size(), Flux.fromIterable(statements)
-                .concatMap(QuerySupport::execute)
-                // Collected first: the winners are known only once every row is in, and inside a transaction the
-                // connection must be free before the nested levels query it.
-                .collect(() -> new LinkedHashMap<Object, Object>(), (map, value) -> {
-                    Object key = r.targetKeyValue(value);
-                    if (key != null) {
-                        map.merge(key, value, level.greatestKey);
-                    }
-                })
-                .flatMapMany(winners -> level.children.isEmpty()
-                        ? Flux.fromIterable(winners.values())
-                        : apply(session, Flux.fromIterable(winners.values()), level.children.values())));
-    }
-
-    /**
-     * A preload searches the target's key column once per batch; without an index starting with that column each
-     * search scans the whole table (issue 8: 3.3-7.3 s per batch of 1,000 keys over 900,000 rows on PostgreSQL 15,
-     * 5 ms with the index). {@code migrate} creates such indexes; a database made by other tools may lack them, so
-     * the first preload on such a column says so, once per table and column per instance, with the statement that
-     * fixes it.
-     */
-    private static void warnWithoutIndex(Session session, Relationship r) {
-        EntityMeta<?> target = r.target();
-        Property key = r.targetKey();
-        TableInfo table = session.catalog().table(target.table());
-        if (table == null || !key.equals(r.foreignKey()) || ForeignKeyIndex.exists(table, session.dialect(), r)
-                || !session.catalog().firstWarning("index:" + target.table() + "." + key.column())) {
-            return;
+        if (r.toMany()) {
+            // Rows, not owners, bound a to-many batch; a to-one fetches at most about one row per owner, so the
+            // batch size bounds it already (and a large preloadBatchSize stays one statement).
+            builder.maxValuesPerBatch(session.preloadMaxRows());
+            // What earlier streams of this instance saw of the association's targets per owner, so a repeated query
+            // sizes its first batch right instead of overflowing preloadMaxRows and fetching it again (on
+            // PostgreSQL a cancelled fetch is also drained first, shared/DRIVERS.md).
+            builder.sizingHint(session.preloadHint(r, BatchPreload.SizingHint::new));
         }
-        LOG.log(System.Logger.Level.WARNING, "Preloading {0} searches {1}.{2}, which no index starts with: every batch "
-                + "scans the table. Create one: {3}", target.type().getSimpleName(), target.table(), key.column(),
-                ForeignKeyIndex.createStatement(session.dialect(), r));
+        else {
+            builder.valueKey(r::targetKeyValue).setter(r::set).merge(level.greatestKey);
+        }
+        if (!level.children.isEmpty()) {
+            // After the batch's fetch has completed, so inside a transaction its one connection is free for the
+            // nested queries; before the batch is emitted, so every owner arrives fully loaded.
+            builder.onBatch(batch -> nested(session, batch, level));
+        }
+        return builder.build();
     }
 
     /**

@@ -5,17 +5,14 @@ import io.relata.annotation.Column;
 import io.relata.annotation.Id;
 import io.relata.annotation.Index;
 import io.relata.annotation.Table;
-import io.relata.annotation.Transient;
 import io.relata.annotation.UniqueIndex;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +42,8 @@ public final class EntityMeta<T> {
 
     private final Property id;
 
+    private final List<Property> keys;
+
     private final @Nullable Property createdAt;
 
     private final @Nullable Property updatedAt;
@@ -64,23 +63,22 @@ public final class EntityMeta<T> {
         this.type = type;
         Table table = type.getAnnotation(Table.class);
         this.table = table != null ? table.value() : Naming.table(type);
-        this.constructor = constructor(type);
+        this.constructor = EntityClasses.constructor(type);
         List<Property> properties = new ArrayList<>();
         List<Field> associations = new ArrayList<>();
         Property id = null;
         Property idByName = null;
         Map<String, List<Property>> indexColumns = new LinkedHashMap<>();
         Map<String, Boolean> indexUnique = new HashMap<>();
-        for (Field field : fields(type)) {
+        List<Property> keys = new ArrayList<>();
+        for (Field field : EntityClasses.fields(type)) {
             if (!Types.isScalar(field.getType())) {
-                if (Collection.class.isAssignableFrom(field.getType()) || Map.class.isAssignableFrom(field.getType())
-                        || field.getType().isArray() || field.getType().isPrimitive()
-                        || field.getType().getName().startsWith("java.")) {
+                if (EntityClasses.elementType(field) == null && EntityClasses.unmappable(field.getType())) {
                     throw new MappingException("Cannot map field " + type.getName() + "." + field.getName() + " of type "
                             + field.getGenericType().getTypeName() + ": supported column types are Long, Integer, Short, "
                             + "Boolean, String, BigDecimal, Double, Float, Instant, LocalDate, LocalDateTime, "
-                            + "OffsetDateTime, UUID, byte[] and enums; associations are single entity-typed fields "
-                            + "(has-many is not supported); mark other fields @Transient");
+                            + "OffsetDateTime, UUID, byte[] and enums; associations are entity-typed fields, or "
+                            + "List, Set or Collection fields of an entity type; mark other fields @Transient");
                 }
                 associations.add(field);
                 continue;
@@ -89,11 +87,12 @@ public final class EntityMeta<T> {
             Property property = new Property(this, field, column != null ? column.value() : Naming.snake(field.getName()));
             properties.add(property);
             if (field.isAnnotationPresent(Id.class)) {
-                if (id != null) {
-                    throw new MappingException("Entity " + type.getName() + " has two @Id fields: " + id.name() + " and "
-                            + field.getName() + "; composite keys are not supported");
+                // Two @Id fields make a composite key, which only a many-to-many join entity may have (GORM's
+                // SetupJoinTable example: PersonAddress{PersonID, AddressID}); Relata.repository() rejects it.
+                keys.add(property);
+                if (id == null) {
+                    id = property;
                 }
-                id = property;
             }
             if (field.getName().equalsIgnoreCase("id")) {
                 idByName = property;
@@ -119,6 +118,7 @@ public final class EntityMeta<T> {
                     + "or name it 'id' (or extend io.relata.Model)");
         }
         this.id = id;
+        this.keys = keys.isEmpty() ? List.of(id) : List.copyOf(keys);
         this.properties = List.copyOf(properties);
         Map<String, Property> byName = new HashMap<>();
         for (Property p : properties) {
@@ -151,55 +151,6 @@ public final class EntityMeta<T> {
         return t == Instant.class || t == LocalDateTime.class || t == OffsetDateTime.class ? p : null;
     }
 
-    private static <T> Constructor<T> constructor(Class<T> type) {
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers()) || type.isEnum() || type.isRecord()) {
-            throw new MappingException("Cannot map " + type.getName() + ": an entity must be a concrete class with "
-                    + "mutable fields and a no-argument constructor");
-        }
-        if (type.getEnclosingClass() != null && !Modifier.isStatic(type.getModifiers())) {
-            throw new MappingException("Cannot map " + type.getName() + ": an inner class needs an enclosing "
-                    + "instance; declare it static");
-        }
-        try {
-            Constructor<T> constructor = type.getDeclaredConstructor();
-            constructor.setAccessible(true);
-            return constructor;
-        }
-        catch (NoSuchMethodException ex) {
-            throw new MappingException("Cannot map " + type.getName() + ": it has no no-argument constructor", ex);
-        }
-        catch (RuntimeException ex) {
-            throw new MappingException("Cannot map " + type.getName() + ": its constructor is not accessible ("
-                    + ex.getMessage() + "); a modular application must open its entity package to io.relata", ex);
-        }
-    }
-
-    private static List<Field> fields(Class<?> type) {
-        List<Class<?>> hierarchy = new ArrayList<>();
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            hierarchy.add(0, c);
-        }
-        List<Field> fields = new ArrayList<>();
-        for (Class<?> c : hierarchy) {
-            for (Field f : c.getDeclaredFields()) {
-                int mod = f.getModifiers();
-                if (Modifier.isStatic(mod) || Modifier.isTransient(mod) || f.isSynthetic()
-                        || f.isAnnotationPresent(Transient.class)) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                }
-                catch (RuntimeException ex) {
-                    throw new MappingException("Cannot access field " + c.getName() + "." + f.getName() + " ("
-                            + ex.getMessage() + "); a modular application must open its entity package to io.relata", ex);
-                }
-                fields.add(f);
-            }
-        }
-        return fields;
-    }
-
     /** @return the position of the primary key in {@link #properties()} */
     public int idIndex() {
         int i = this.idIndex;
@@ -225,13 +176,26 @@ public final class EntityMeta<T> {
         return this.properties;
     }
 
-    /** @return the primary key */
+    /** @return the primary key (the first {@code @Id} field of a composite key) */
     public Property id() {
         return this.id;
     }
 
+    /** @return the primary key columns: the primary key, or the {@code @Id} fields of a composite key */
+    public List<Property> keys() {
+        return this.keys;
+    }
+
+    /** @return whether the primary key spans several {@code @Id} fields (only a join entity may) */
+    public boolean compositeKey() {
+        return this.keys.size() > 1;
+    }
+
     /** @return whether the database generates the primary key (a {@code Long} or {@code Integer} key) */
     public boolean generatedId() {
+        if (compositeKey()) {
+            return false;
+        }
         Class<?> t = this.id.columnType();
         return t == Long.class || t == Integer.class;
     }

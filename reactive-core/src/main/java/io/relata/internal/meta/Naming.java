@@ -106,6 +106,41 @@ public final class Naming {
     }
 
     /**
+     * The English singular of a word, for the few plural shapes a field name takes ({@code friends},
+     * {@code categories}, {@code addresses}, {@code children}): GORM's {@code inflection.Singular}, reduced to the
+     * inverse of the rules {@link #plural(String)} applies.
+     *
+     * @param word a plural word
+     * @return its singular, or the word itself when it does not look plural
+     */
+    public static String singular(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        for (Map.Entry<String, String> e : IRREGULAR.entrySet()) {
+            if (lower.endsWith(e.getValue())) {
+                return word.substring(0, word.length() - e.getValue().length())
+                        + matchCase(word.charAt(word.length() - e.getValue().length()), e.getKey());
+            }
+        }
+        if (UNCOUNTABLE.contains(lower)) {
+            return word;
+        }
+        if (lower.endsWith("ies") && word.length() > 3) {
+            return word.substring(0, word.length() - 3) + "y";
+        }
+        if (lower.endsWith("sses") || lower.endsWith("shes") || lower.endsWith("ches") || lower.endsWith("xes")) {
+            return word.substring(0, word.length() - 2);
+        }
+        if (lower.endsWith("s") && !lower.endsWith("ss") && word.length() > 1) {
+            return word.substring(0, word.length() - 1);
+        }
+        return word;
+    }
+
+    private static String matchCase(char first, String word) {
+        return Character.isUpperCase(first) ? capitalize(word) : word;
+    }
+
+    /**
      * The default table name of a class: the plural of its snake_case simple name.
      *
      * @param type the entity class

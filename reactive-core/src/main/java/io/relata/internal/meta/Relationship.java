@@ -3,25 +3,37 @@ package io.relata.internal.meta;
 import io.relata.MappingException;
 import io.relata.annotation.Action;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One has-one or belongs-to association, in the single form that preload, joins, saves, association mode and
- * migration share: a foreign key on one side, the key it references on the other, and for a polymorphic has-one a
- * type column on the target that must equal a constant value (GORM's {@code Reference.PrimaryValue}).
+ * One association, in the single form that preload, joins, saves, association mode and migration share (GORM's
+ * {@code schema.Relationship}): a foreign key on one side, the key it references on the other, for a polymorphic
+ * has-one or has-many a type column on the target that must equal a constant value (GORM's
+ * {@code Reference.PrimaryValue}), and for a many-to-many the {@link JoinTable} that holds the pairs.
  *
- * <p>For a has-one the foreign key lives on the target and references the owner; for a belongs-to it lives on the
- * owner and references the target. {@link #ownerKey()} and {@link #targetKey()} hide that difference: the
- * association matches when {@code ownerKey(owner)} equals {@code targetKey(target)}.
+ * <p>For a has-one or has-many the foreign key lives on the target and references the owner; for a belongs-to it
+ * lives on the owner and references the target; for a many-to-many {@link #foreignKey()} is the owner's key and
+ * {@link #references()} the target's key, both referenced from the join table (GORM's tag names). {@link #ownerKey()}
+ * and {@link #targetKey()} hide those differences: the association matches when {@code ownerKey(owner)} equals
+ * {@code targetKey(target)}, through the join table for a many-to-many.
  */
 public final class Relationship {
 
     /** The kind of association. */
     public enum Kind {
-        /** The target holds a foreign key to the owner. */
+        /** The target holds a foreign key to the owner; one target. */
         HAS_ONE,
         /** The owner holds a foreign key to the target. */
-        BELONGS_TO
+        BELONGS_TO,
+        /** The targets hold a foreign key to the owner; a collection of them. */
+        HAS_MANY,
+        /** A join table holds one row per owner and target pair; a collection of targets. */
+        MANY_TO_MANY
     }
 
     private final String name;
@@ -46,9 +58,17 @@ public final class Relationship {
 
     private final Action onDelete;
 
+    private final @Nullable JoinTable joinTable;
+
     Relationship(Field field, Kind kind, EntityMeta<?> owner, EntityMeta<?> target, Property foreignKey,
             Property references, @Nullable Property typeColumn, @Nullable String typeValue, Action onUpdate,
             Action onDelete) {
+        this(field, kind, owner, target, foreignKey, references, typeColumn, typeValue, onUpdate, onDelete, null);
+    }
+
+    Relationship(Field field, Kind kind, EntityMeta<?> owner, EntityMeta<?> target, Property foreignKey,
+            Property references, @Nullable Property typeColumn, @Nullable String typeValue, Action onUpdate,
+            Action onDelete, @Nullable JoinTable joinTable) {
         this.name = field.getName();
         this.kind = kind;
         this.field = field;
@@ -60,6 +80,7 @@ public final class Relationship {
         this.typeValue = typeValue;
         this.onUpdate = onUpdate;
         this.onDelete = onDelete;
+        this.joinTable = joinTable;
     }
 
     /** @return the association (Java field) name */
@@ -67,7 +88,7 @@ public final class Relationship {
         return this.name;
     }
 
-    /** @return has-one or belongs-to */
+    /** @return the kind of association */
     public Kind kind() {
         return this.kind;
     }
@@ -75,6 +96,45 @@ public final class Relationship {
     /** @return whether this is a has-one */
     public boolean hasOne() {
         return this.kind == Kind.HAS_ONE;
+    }
+
+    /** @return whether this is a belongs-to */
+    public boolean belongsTo() {
+        return this.kind == Kind.BELONGS_TO;
+    }
+
+    /** @return whether this is a has-many */
+    public boolean hasMany() {
+        return this.kind == Kind.HAS_MANY;
+    }
+
+    /** @return whether this is a many-to-many */
+    public boolean manyToMany() {
+        return this.kind == Kind.MANY_TO_MANY;
+    }
+
+    /** @return whether the field is a collection of targets (has-many or many-to-many) */
+    public boolean toMany() {
+        return this.kind == Kind.HAS_MANY || this.kind == Kind.MANY_TO_MANY;
+    }
+
+    /** @return whether the target table holds the foreign key (has-one or has-many) */
+    public boolean targetHoldsKey() {
+        return this.kind == Kind.HAS_ONE || this.kind == Kind.HAS_MANY;
+    }
+
+    /**
+     * The join table of a many-to-many.
+     *
+     * @return the join table
+     * @throws IllegalStateException for any other kind
+     */
+    public JoinTable joinTable() {
+        JoinTable j = this.joinTable;
+        if (j == null) {
+            throw new IllegalStateException(this + " has no join table");
+        }
+        return j;
     }
 
     /** @return the entity that declares the association field */
@@ -87,12 +147,18 @@ public final class Relationship {
         return this.target;
     }
 
-    /** @return the foreign key: on the target for a has-one, on the owner for a belongs-to */
+    /**
+     * @return the foreign key: on the target for a has-one or has-many, on the owner for a belongs-to; for a
+     *         many-to-many the owner's key the join table references
+     */
     public Property foreignKey() {
         return this.foreignKey;
     }
 
-    /** @return the referenced key: on the owner for a has-one, on the target for a belongs-to */
+    /**
+     * @return the referenced key: on the owner for a has-one or has-many, on the target for a belongs-to; for a
+     *         many-to-many the target's key the join table references
+     */
     public Property references() {
         return this.references;
     }
@@ -107,7 +173,7 @@ public final class Relationship {
         return this.typeValue;
     }
 
-    /** @return whether this is a polymorphic has-one */
+    /** @return whether this is a polymorphic has-one or has-many */
     public boolean polymorphic() {
         return this.typeColumn != null;
     }
@@ -122,29 +188,58 @@ public final class Relationship {
         return this.onDelete;
     }
 
-    /** @return the entity whose table holds the foreign key */
+    /**
+     * The entity whose table holds the foreign key.
+     *
+     * @return the target for a has-one or has-many, the owner for a belongs-to
+     * @throws IllegalStateException for a many-to-many, whose foreign keys live in its {@link #joinTable()}
+     */
     public EntityMeta<?> foreignKeySide() {
-        return hasOne() ? this.target : this.owner;
+        requireNotManyToMany();
+        return targetHoldsKey() ? this.target : this.owner;
     }
 
-    /** @return the entity whose table holds the referenced key */
+    /**
+     * The entity whose table holds the referenced key.
+     *
+     * @return the owner for a has-one or has-many, the target for a belongs-to
+     * @throws IllegalStateException for a many-to-many, which references both sides from its {@link #joinTable()}
+     */
     public EntityMeta<?> referencedSide() {
-        return hasOne() ? this.owner : this.target;
+        requireNotManyToMany();
+        return targetHoldsKey() ? this.owner : this.target;
     }
 
-    /** @return the property of the owner whose value is matched: the referenced key (has-one) or the foreign key */
+    private void requireNotManyToMany() {
+        if (this.kind == Kind.MANY_TO_MANY) {
+            // Fail loudly: code written for one foreign key would otherwise emit DDL or SQL for a column that is
+            // not there.
+            throw new IllegalStateException(this + " keeps its foreign keys in a join table");
+        }
+    }
+
+    /**
+     * @return the property of the owner whose value is matched: the referenced key (has-one, has-many), the foreign
+     *         key (belongs-to), the owner's key in the join table (many-to-many)
+     */
     public Property ownerKey() {
-        return hasOne() ? this.references : this.foreignKey;
+        return this.kind == Kind.BELONGS_TO || this.kind == Kind.MANY_TO_MANY ? this.foreignKey : this.references;
     }
 
-    /** @return the property of the target whose value is matched: the foreign key (has-one) or the referenced key */
+    /**
+     * @return the property of the target whose value is matched: the foreign key (has-one, has-many), the referenced
+     *         key (belongs-to), the target's key in the join table (many-to-many)
+     */
     public Property targetKey() {
-        return hasOne() ? this.foreignKey : this.references;
+        return targetHoldsKey() ? this.foreignKey : this.references;
     }
 
-    /** @return the type keys are compared in: the referenced key's type */
+    /**
+     * @return the type keys are compared in: the referenced key's type, or for a many-to-many the owner's key type
+     *         (the join table's owner column stores it)
+     */
     public Class<?> keyType() {
-        return this.references.columnType();
+        return this.kind == Kind.MANY_TO_MANY ? this.foreignKey.columnType() : this.references.columnType();
     }
 
     /**
@@ -158,7 +253,8 @@ public final class Relationship {
     }
 
     /**
-     * The target's matching key, converted to {@link #keyType()}.
+     * The target's matching key, converted to {@link #keyType()}. For a many-to-many this is the target's own key,
+     * not the owner key a preload matches it by (that one comes from the join table).
      *
      * @param target a target entity
      * @return the key, or {@code null} when unset
@@ -201,24 +297,57 @@ public final class Relationship {
     }
 
     /**
-     * Writes the association field.
+     * Writes the association field. For a to-many association the value is a collection, copied into a new
+     * {@code ArrayList} (for a {@code List} or {@code Collection} field) or {@code LinkedHashSet} (for a {@code Set}),
+     * so the owner holds a mutable collection of its own and the order is kept.
      *
      * @param owner the owner
-     * @param value the associated entity, or {@code null}
+     * @param value the associated entity or collection, or {@code null}
      */
     public void set(Object owner, @Nullable Object value) {
+        Object stored = value;
+        if (value != null && toMany()) {
+            Collection<?> values = (Collection<?>) value;
+            stored = Set.class.isAssignableFrom(this.field.getType()) ? new LinkedHashSet<>(values)
+                    : new ArrayList<>(values);
+        }
         try {
-            this.field.set(owner, value);
+            this.field.set(owner, stored);
         }
         catch (IllegalAccessException ex) {
             throw new MappingException("Cannot write " + this, ex);
         }
     }
 
+    /**
+     * The targets an owner holds: the elements of a to-many field (nulls skipped), or the one target of a to-one
+     * field; empty when the field is {@code null}.
+     *
+     * @param owner the owner
+     * @return the targets, in the field's order
+     */
+    public List<Object> targets(Object owner) {
+        Object value = get(owner);
+        if (value == null) {
+            return List.of();
+        }
+        if (!toMany()) {
+            return List.of(value);
+        }
+        List<Object> out = new ArrayList<>(((Collection<?>) value).size());
+        for (Object o : (Collection<?>) value) {
+            if (o != null) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
         return this.owner.type().getSimpleName() + "." + this.name + " (" + this.kind + " " + this.foreignKey
                 + " -> " + this.references + (this.typeColumn != null ? ", " + this.typeColumn + " = '"
-                + this.typeValue + "'" : "") + ")";
+                + this.typeValue + "'" : "") + (this.joinTable != null ? " through " + this.joinTable.table() : "")
+                + ")";
     }
 }

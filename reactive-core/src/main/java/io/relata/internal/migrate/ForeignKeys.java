@@ -62,6 +62,10 @@ final class ForeignKeys {
         Map<String, KeyIndex> indexes = new LinkedHashMap<>();
         for (EntityMeta<?> meta : metas) {
             for (Relationship r : meta.relationships()) {
+                if (r.manyToMany()) {
+                    // Its keys, index and constraints are its join table's: JoinTableMigration.
+                    continue;
+                }
                 if (metas.contains(r.foreignKeySide())) {
                     KeyIndex index = keyIndex(r);
                     indexes.putIfAbsent(index.table() + "." + index.columns(), index);
@@ -176,7 +180,19 @@ final class ForeignKeys {
         return true;
     }
 
-    private static Mono<Set<String>> uniqueConstraintNames(Session session) {
+    /** @return the lower-case names of the constraints (unique ones included) this plan may add */
+    Set<String> names() {
+        Set<String> names = new HashSet<>();
+        for (Planned p : this.uniques) {
+            names.add(p.name.toLowerCase(Locale.ROOT));
+        }
+        for (Planned p : this.constraints) {
+            names.add(p.name.toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    static Mono<Set<String>> uniqueConstraintNames(Session session) {
         Sql sql = new Sql("SELECT constraint_name FROM information_schema.table_constraints WHERE constraint_type = "
                 + "'UNIQUE' AND constraint_schema = " + session.dialect().currentSchema(), List.of());
         return session.select(sql, (row, md) -> String.valueOf(row.get(0)).toLowerCase(Locale.ROOT))

@@ -31,8 +31,9 @@ import reactor.core.publisher.Mono;
  * and a second run sends no DDL.
  *
  * <p>Constraint placement and names follow GORM ({@code schema/relationship.go}, {@code ParseConstraint}): a
- * has-one's constraint lives on the target table, a belongs-to's on the declaring table, both named
- * {@code fk_<owner table>_<field>}; a polymorphic has-one gets none.
+ * has-one's or has-many's constraint lives on the target table, a belongs-to's on the declaring table, all named
+ * {@code fk_<owner table>_<field>}; a polymorphic one gets none. Many-to-many join tables are created after the
+ * entity tables, with their keys, index and constraints ({@link JoinTableMigration}).
  */
 public final class Migrator {
 
@@ -62,8 +63,19 @@ public final class Migrator {
         for (Class<?> type : types) {
             metas.add(Metadata.resolved(type));
         }
+        for (EntityMeta<?> meta : List.copyOf(metas)) {
+            for (Relationship r : meta.relationships()) {
+                // A join entity's table is the join table: migrated like an entity (its composite key, its indexes),
+                // even when only the side that declares it is listed.
+                EntityMeta<?> entity = r.manyToMany() ? r.joinTable().entity() : null;
+                if (entity != null && !metas.contains(entity)) {
+                    metas.add(entity);
+                }
+            }
+        }
         List<EntityMeta<?>> ordered = dependencyOrder(metas);
         ForeignKeys keys = new ForeignKeys(this.dialect, ordered);
+        JoinTableMigration joins = new JoinTableMigration(this.dialect, ordered);
         List<String> all = Catalog.tablesOf(ordered);
         Catalog catalog = this.session.catalog();
         // Columns each table has so far, by key: two entities may share a table.
@@ -71,10 +83,14 @@ public final class Migrator {
         return this.session.refreshCatalog(all)
                 .then(Flux.fromIterable(ordered)
                         .concatMap(meta -> Mono.defer(() -> run(tableStatements(meta, catalog, columns))))
+                        .concatWith(Flux.fromIterable(joins.tables())
+                                .concatMap(r -> Mono.defer(() -> run(joins.create(r, catalog)))))
                         .reduce(0L, Long::sum))
                 .flatMap(changed -> changed > 0 ? this.session.refreshCatalog(all) : Mono.empty())
                 .then(Mono.defer(() -> run(indexStatements(ordered, keys, catalog))))
+                .then(Mono.defer(() -> run(joins.indexes(catalog))))
                 .then(Mono.defer(() -> keys.constraints(this.session, catalog).flatMap(this::run)))
+                .then(Mono.defer(() -> joins.constraints(this.session, catalog, keys.names()).flatMap(this::run)))
                 .then(Mono.defer(() -> this.session.refreshCatalog(all)));
     }
 
@@ -99,7 +115,8 @@ public final class Migrator {
         }
         for (EntityMeta<?> other : all) {
             for (Relationship r : other.relationships()) {
-                if (r.foreignKeySide() == m && r.referencedSide() != m && all.contains(r.referencedSide())
+                // A many-to-many's keys live in its join table, created after every entity table.
+                if (!r.manyToMany() && r.foreignKeySide() == m && r.referencedSide() != m && all.contains(r.referencedSide())
                         && !r.polymorphic()) {
                     visit(r.referencedSide(), all, done, visiting);
                 }
@@ -149,13 +166,24 @@ public final class Migrator {
         for (int i = 0; i < properties.size(); i++) {
             Property p = properties.get(i);
             sql.sql(i == 0 ? "" : ", ").id(p.column()).sql(" ");
-            if (p.equals(meta.id())) {
+            if (meta.compositeKey()) {
+                // A join entity's keys: NOT NULL, with the composite primary key after the columns.
+                sql.sql(this.dialect.columnType(p.columnType())).sql(meta.keys().contains(p) ? " NOT NULL" : "");
+            }
+            else if (p.equals(meta.id())) {
                 sql.sql(meta.generatedId() ? this.dialect.identityColumn(p.columnType())
                         : this.dialect.columnType(p.columnType()) + " PRIMARY KEY");
             }
             else {
                 sql.sql(this.dialect.columnType(p.columnType()));
             }
+        }
+        if (meta.compositeKey()) {
+            sql.sql(", PRIMARY KEY (");
+            for (int i = 0; i < meta.keys().size(); i++) {
+                sql.sql(i == 0 ? "" : ", ").id(meta.keys().get(i).column());
+            }
+            sql.sql(")");
         }
         return sql.sql(")").build();
     }

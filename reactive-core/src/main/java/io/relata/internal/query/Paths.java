@@ -33,4 +33,23 @@ final class Paths {
         }
         return List.copyOf(out);
     }
+
+    /**
+     * Resolves a path for {@code joins}, which cannot load a to-many association: a join repeats the owner's row for
+     * every target (GORM's {@code Joins} on a has-many panicked in the lab, shared/gorm/SEMANTICS.md section 5).
+     *
+     * @throws IllegalArgumentException for an unknown name, or naming {@code preload} for a to-many association
+     */
+    static List<Relationship> toOne(EntityMeta<?> meta, String path) {
+        List<Relationship> resolved = resolve(meta, path);
+        for (Relationship r : resolved) {
+            if (r.toMany()) {
+                throw new IllegalArgumentException("joins(\"" + path + "\"): " + r.owner().type().getSimpleName() + "."
+                        + r.name() + " is a " + (r.manyToMany() ? "many-to-many" : "has-many") + " association, and "
+                        + "a join would repeat each " + r.owner().type().getSimpleName() + " once per "
+                        + r.target().type().getSimpleName() + "; load it with preload(\"" + path + "\") instead");
+            }
+        }
+        return resolved;
+    }
 }

@@ -100,6 +100,38 @@ public final class QuerySupport<T> implements Query<T> {
         return this.unscoped;
     }
 
+    /** @return the conditions, in the order they were added */
+    public List<Fragment> conditions() {
+        return this.wheres;
+    }
+
+    /**
+     * Writes this query's order (without {@code ORDER BY}) over its own table and the given others, such as a
+     * preload's join table; nothing when the query is unordered.
+     *
+     * @param sql the builder
+     * @param joined other tables the statement reads, by the name it gives them
+     * @return whether an order was written
+     * @throws IllegalArgumentException when a column of the order is not in those tables (before any SQL)
+     */
+    public boolean renderOrder(SqlBuilder sql, java.util.Map<String, EntityMeta<?>> joined) {
+        if (this.orderBy == null) {
+            return false;
+        }
+        this.orderBy.render(sql, this.meta, joined);
+        return true;
+    }
+
+    /** @return the limit, or a negative number for none */
+    public int limitValue() {
+        return this.limit;
+    }
+
+    /** @return the offset, zero for none */
+    public long offsetValue() {
+        return this.offset;
+    }
+
     private static <E> List<E> plus(List<E> list, E element) {
         List<E> copy = new ArrayList<>(list.size() + 1);
         copy.addAll(list);
@@ -197,18 +229,18 @@ public final class QuerySupport<T> implements Query<T> {
 
     @Override
     public QuerySupport<T> joins(String path) {
-        return withJoin(new JoinSpec(Paths.resolve(this.meta, path), null, false));
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path), null, false));
     }
 
     @Override
     public QuerySupport<T> joins(String path, String condition, Object... args) {
-        return withJoin(new JoinSpec(Paths.resolve(this.meta, path),
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path),
                 Fragment.condition(this.session.dialect(), condition, args), false));
     }
 
     @Override
     public QuerySupport<T> innerJoins(String path) {
-        return withJoin(new JoinSpec(Paths.resolve(this.meta, path), null, true));
+        return withJoin(new JoinSpec(Paths.toOne(this.meta, path), null, true));
     }
 
     @Override

@@ -14,10 +14,12 @@ import io.relata.internal.sql.Sql;
 import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -52,7 +54,7 @@ final class AssociationSupport<A> implements Association<A> {
      * GORM's {@code ErrPrimaryKeyRequired} ({@code TestAssociationError}), as a signal of the returned publisher:
      * checked on subscription, before any statement.
      */
-    private Mono<Void> requireOwnerKey() {
+    Mono<Void> requireOwnerKey() {
         return Mono.defer(() -> {
             if (this.ownerMeta.isNew(this.owner)) {
                 return Mono.error(new AssociationException("Association mode on " + this.relationship.owner().type()
@@ -91,6 +93,40 @@ final class AssociationSupport<A> implements Association<A> {
             // the value is emitted rather than before.
             return targets().orderByKey(true).limit(1).flux().singleOrEmpty();
         }));
+    }
+
+    @Override
+    public Flux<A> findAll() {
+        return find().flux();
+    }
+
+    @Override
+    public Mono<Void> appendAll(Collection<? extends A> values) {
+        A value = atMostOne(values, "appendAll");
+        return value == null ? requireOwnerKey() : append(value);
+    }
+
+    @Override
+    public Mono<Void> replaceAll(Collection<? extends A> values) {
+        A value = atMostOne(values, "replaceAll");
+        return value == null ? clear() : replace(value);
+    }
+
+    @Override
+    public Mono<Void> deleteAll(Collection<? extends A> values) {
+        List<A> checked = Values.checked(values);
+        return requireOwnerKey().thenMany(Flux.fromIterable(checked).concatMap(this::delete)).then();
+    }
+
+    /** A to-one association takes the collection variants with zero or one value (DESIGN.md 0.2). */
+    private @Nullable A atMostOne(Collection<? extends A> values, String method) {
+        List<A> checked = Values.checked(values);
+        if (checked.size() > 1) {
+            throw new IllegalArgumentException(method + " on " + this.relationship.owner().type().getSimpleName() + "."
+                    + this.relationship.name() + " was given " + checked.size() + " values, but it is a "
+                    + (this.relationship.hasOne() ? "has-one" : "belongs-to") + " association: it holds one");
+        }
+        return checked.isEmpty() ? null : checked.get(0);
     }
 
     @Override

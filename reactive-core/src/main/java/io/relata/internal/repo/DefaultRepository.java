@@ -6,6 +6,7 @@ import io.relata.Query;
 import io.relata.Repository;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
+import io.relata.internal.meta.JoinTable;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
 import io.relata.internal.meta.Types;
@@ -17,6 +18,7 @@ import io.relata.internal.sql.SqlBuilder;
 import io.relata.internal.sql.Statements;
 import io.relata.spi.Operation.Kind;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +75,7 @@ public final class DefaultRepository<T> implements Repository<T> {
 
     private boolean cascades(T entity) {
         for (Relationship r : this.meta.relationships()) {
-            if (!this.omit.contains(r.name().toLowerCase(Locale.ROOT)) && r.get(entity) != null) {
+            if (!this.omit.contains(r.name().toLowerCase(Locale.ROOT)) && !r.targets(entity).isEmpty()) {
                 return true;
             }
         }
@@ -179,38 +181,54 @@ public final class DefaultRepository<T> implements Repository<T> {
     @Override
     public Mono<Long> delete(T entity, String... associations) {
         Objects.requireNonNull(entity, "entity must not be null");
-        List<Relationship> hasOnes = new ArrayList<>();
+        List<Relationship> owned = new ArrayList<>();
         for (String name : associations) {
             Relationship r = this.meta.requireRelationship(name);
-            if (!r.hasOne()) {
+            if (r.belongsTo()) {
                 throw new IllegalArgumentException("delete(entity, \"" + name + "\"): " + r.name() + " is a belongs-to "
-                        + "of " + this.meta.type().getSimpleName() + "; only has-one rows can be deleted with their "
-                        + "owner (has-one associations: " + hasOneNames() + ")");
+                        + "of " + this.meta.type().getSimpleName() + "; only the rows an entity owns (has-one, has-many, "
+                        + "many-to-many join rows) can be deleted with it (such associations: " + ownedNames() + ")");
             }
-            hasOnes.add(r);
+            owned.add(r);
         }
         requireKey(entity);
         Object key = this.meta.id().get(entity);
         Sql owner = Statements.delete(this.session.dialect(), this.meta, this.unscoped,
                 sql -> sql.id(this.meta.id().column()).sql(" = ").bind(key, this.meta.id()));
-        if (hasOnes.isEmpty()) {
+        if (owned.isEmpty()) {
             return this.session.observe(Kind.DELETE, this.meta.type(), this.session.update(owner));
         }
         List<Sql> children = new ArrayList<>();
-        for (Relationship r : hasOnes) {
-            Object ownerKey = r.references().getColumnValue(entity);
-            children.add(Statements.delete(this.session.dialect(), r.target(), this.unscoped,
-                    sql -> Statements.hasOneTargets(sql, r, ownerKey)));
+        for (Relationship r : owned) {
+            children.add(r.manyToMany() ? joinRows(r, entity) : Statements.delete(this.session.dialect(), r.target(),
+                    this.unscoped, sql -> Statements.hasOneTargets(sql, r, r.references().getColumnValue(entity))));
         }
         // single(), not next(): next() cancels the transaction's Flux after its element, which rolls it back.
         return this.session.observe(Kind.DELETE, this.meta.type(),
                 this.session.transaction(tx -> tx.updateAll(children).then(tx.update(owner))).single());
     }
 
-    private List<String> hasOneNames() {
+    /**
+     * GORM's {@code Select("Languages").Delete(&user)} removes only the join rows: the languages stay, since other
+     * users may speak them. A soft-deletable join entity's rows are soft-deleted unless unscoped.
+     */
+    private Sql joinRows(Relationship r, T entity) {
+        JoinTable j = r.joinTable();
+        Object key = r.foreignKey().getColumnValue(entity);
+        java.util.function.Consumer<SqlBuilder> where = sql -> sql.column(j.table(), j.ownerColumn()).sql(" = ")
+                .bind(key, r.foreignKey());
+        if (j.softDelete() && !this.unscoped) {
+            return Statements.delete(this.session.dialect(), j.entity(), false, where);
+        }
+        SqlBuilder sql = new SqlBuilder(this.session.dialect()).sql("DELETE FROM ").id(j.table()).sql(" WHERE ");
+        where.accept(sql);
+        return sql.build();
+    }
+
+    private List<String> ownedNames() {
         List<String> names = new ArrayList<>();
         for (Relationship r : this.meta.relationships()) {
-            if (r.hasOne()) {
+            if (!r.belongsTo()) {
                 names.add(r.name());
             }
         }
@@ -243,7 +261,35 @@ public final class DefaultRepository<T> implements Repository<T> {
     public <A> Association<A> association(T owner, String name) {
         Objects.requireNonNull(owner, "owner must not be null");
         Relationship r = this.meta.requireRelationship(name);
-        Association<A> association = new AssociationSupport<>(this.session, this.meta, r, owner, this.unscoped);
+        Association<A> association = r.toMany() ? new ToManyAssociation<>(this.session, r, List.of(owner), this.unscoped)
+                : new AssociationSupport<>(this.session, this.meta, r, owner, this.unscoped);
+        return observed(association, r);
+    }
+
+    @Override
+    public <A> Association<A> association(Collection<? extends T> owners, String name) {
+        Objects.requireNonNull(owners, "owners must not be null");
+        Relationship r = this.meta.requireRelationship(name);
+        List<Object> checked = new ArrayList<>(owners.size());
+        for (T owner : owners) {
+            checked.add(Objects.requireNonNull(owner, "owners must not contain null"));
+        }
+        if (checked.isEmpty()) {
+            throw new IllegalArgumentException("association(owners, \"" + name + "\") needs at least one owner");
+        }
+        Association<A> association;
+        if (r.toMany()) {
+            association = new ToManyAssociation<>(this.session, r, checked, this.unscoped);
+        }
+        else {
+            association = checked.size() == 1
+                    ? new AssociationSupport<>(this.session, this.meta, r, checked.get(0), this.unscoped)
+                    : new ToOneAssociations<>(this.session, this.meta, r, checked, this.unscoped);
+        }
+        return observed(association, r);
+    }
+
+    private <A> Association<A> observed(Association<A> association, Relationship r) {
         return this.session.observed() ? new ObservedAssociation<>(association, this.session, this.meta.type(), r.name())
                 : association;
     }

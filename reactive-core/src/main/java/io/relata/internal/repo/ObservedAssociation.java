@@ -3,6 +3,8 @@ package io.relata.internal.repo;
 import io.relata.Association;
 import io.relata.internal.exec.Session;
 import io.relata.spi.Operation;
+import java.util.Collection;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -28,6 +30,10 @@ final class ObservedAssociation<A> implements Association<A> {
 
     private <T> Mono<T> observe(Mono<T> mono) {
         return this.session.hooks().observe(this.operation, mono);
+    }
+
+    private <T> Flux<T> observe(Flux<T> flux) {
+        return this.session.hooks().observe(this.operation, flux);
     }
 
     @Override
@@ -58,5 +64,25 @@ final class ObservedAssociation<A> implements Association<A> {
     @Override
     public Mono<Long> count() {
         return observe(this.delegate.count());
+    }
+
+    @Override
+    public Flux<A> findAll() {
+        return observe(this.delegate.findAll());
+    }
+
+    @Override
+    public Mono<Void> appendAll(Collection<? extends A> values) {
+        return observe(this.delegate.appendAll(values));
+    }
+
+    @Override
+    public Mono<Void> replaceAll(Collection<? extends A> values) {
+        return observe(this.delegate.replaceAll(values));
+    }
+
+    @Override
+    public Mono<Void> deleteAll(Collection<? extends A> values) {
+        return observe(this.delegate.deleteAll(values));
     }
 }

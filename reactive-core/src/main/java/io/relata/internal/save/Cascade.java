@@ -21,7 +21,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Saves entity graphs in GORM's order, a level at a time: belongs-to targets first (new ones inserted, existing ones
  * only linked), then the entities themselves (new ones in multi-row inserts, existing ones updated), then has-one
- * targets with the foreign key (and polymorphic type) set, unlinking rows an existing owner no longer holds.
+ * targets with the foreign key (and polymorphic type) set, unlinking rows an existing owner no longer holds, then
+ * has-many targets and many-to-many targets with their join rows ({@link ToManySaves}).
  *
  * <p>Each level of a batch is one statement per chunk of rows, so saving 2,000 users with their cards takes a
  * handful of inserts, not 4,000. An identity set of visited entities stops cycles and saves nothing twice. The
@@ -38,6 +39,8 @@ public final class Cascade {
 
     private final Set<Object> visited = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    private final ToManySaves toMany;
+
     /**
      * Creates a cascade for one save call.
      *
@@ -47,6 +50,7 @@ public final class Cascade {
     public Cascade(Session session, Set<String> omit) {
         this.session = session;
         this.omit = omit;
+        this.toMany = new ToManySaves(this, session);
     }
 
     /**
@@ -60,7 +64,27 @@ public final class Cascade {
         return save(meta, entities, true);
     }
 
-    private Mono<Void> save(EntityMeta<?> meta, List<?> all, boolean root) {
+    /**
+     * Saves values as targets of a to-many association of saved owners, as a cascade saves an owner's collection:
+     * has-many targets take the owner's key (new ones inserted, existing ones linked), many-to-many targets are
+     * saved when new and linked through join rows (pairs already linked are skipped). The owners' fields are not
+     * read or changed.
+     *
+     * @param r a has-many or many-to-many
+     * @param owners saved owners
+     * @param values the values of each owner, in the owners' order
+     * @return completes when everything is saved
+     */
+    public Mono<Void> attach(Relationship r, List<Object> owners, List<List<Object>> values) {
+        return r.manyToMany() ? this.toMany.manyToMany(r, owners, values) : this.toMany.hasMany(r, owners, values);
+    }
+
+    /** Whether an entity was saved (or is being saved) by this cascade already. */
+    boolean visited(Object entity) {
+        return this.visited.contains(entity);
+    }
+
+    Mono<Void> save(EntityMeta<?> meta, List<?> all, boolean root) {
         return Mono.defer(() -> {
             List<Object> entities = new ArrayList<>(all.size());
             for (Object e : all) {
@@ -87,7 +111,7 @@ public final class Cascade {
             members.addAll(entities);
             Set<Object> referenced = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Relationship r : meta.relationships()) {
-                if (!r.hasOne() && r.target() == meta) {
+                if (r.belongsTo() && r.target() == meta) {
                     for (Object e : entities) {
                         Object t = r.get(e);
                         if (t != null && t != e && members.contains(t) && meta.isNew(t)) {
@@ -118,7 +142,7 @@ public final class Cascade {
             }
             Mono<Void> chain = Mono.empty();
             for (Relationship r : relationships) {
-                if (!r.hasOne()) {
+                if (r.belongsTo()) {
                     chain = chain.then(saveBelongsTo(r, entities));
                 }
             }
@@ -126,6 +150,9 @@ public final class Cascade {
             for (Relationship r : relationships) {
                 if (r.hasOne()) {
                     chain = chain.then(saveHasOne(r, entities, existing));
+                }
+                else if (r.toMany()) {
+                    chain = chain.then(Mono.defer(() -> saveToMany(r, entities)));
                 }
             }
             return chain;
@@ -182,6 +209,20 @@ public final class Cascade {
                     .then(this.session.updateAll(links))
                     .then(save(target, pending, false));
         });
+    }
+
+    /** The collections of owners whose to-many field is set (a {@code null} field is not loaded: left alone). */
+    private Mono<Void> saveToMany(Relationship r, List<Object> entities) {
+        List<Object> owners = new ArrayList<>();
+        List<List<Object>> values = new ArrayList<>();
+        for (Object owner : entities) {
+            List<Object> targets = r.targets(owner);
+            if (!targets.isEmpty()) {
+                owners.add(owner);
+                values.add(targets);
+            }
+        }
+        return owners.isEmpty() ? Mono.empty() : attach(r, owners, values);
     }
 
     /** {@code UPDATE target SET fk = ?, type = ? WHERE pk = ?}: links an existing row, leaving its other columns. */

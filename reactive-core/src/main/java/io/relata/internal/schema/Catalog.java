@@ -63,6 +63,9 @@ public final class Catalog {
             tables.add(meta.table());
             for (Relationship r : meta.relationships()) {
                 tables.add(r.target().table());
+                if (r.manyToMany()) {
+                    tables.add(r.joinTable().table());
+                }
             }
         }
         return List.copyOf(tables);

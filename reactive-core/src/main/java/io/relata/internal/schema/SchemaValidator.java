@@ -108,6 +108,10 @@ public final class SchemaValidator {
     }
 
     private void foreignKey(Relationship r, List<Problem> problems, Set<String> seen) {
+        if (r.manyToMany()) {
+            // Its foreign keys are its join table's, whose primary key leads with the owner's column.
+            return;
+        }
         EntityMeta<?> side = r.foreignKeySide();
         TableInfo table = this.catalog.table(side.table());
         ColumnInfo column = table == null ? null : table.column(this.dialect.storedName(r.foreignKey().column()));
