@@ -78,6 +78,34 @@ public interface Dialect {
     }
 
     /**
+     * Whether multi-row inserts may bind one array per column ({@link #arrayInsertType(SqlType)}) rather than list
+     * their rows in {@code VALUES}.
+     *
+     * @return {@code true} when {@link #arrayInsertType(SqlType)} may give a type; {@code false} by default
+     */
+    default boolean supportsArrayInsert() {
+        return false;
+    }
+
+    /**
+     * The element type of the array a multi-row {@code INSERT} binds a column's values as, when this database inserts
+     * rows from one array per column ({@code INSERT INTO t (a, b) SELECT ... FROM unnest(?::bigint[], ?::text[])}):
+     * one bind per column, so the statement text is the same for any number of rows and no bind limit caps a chunk.
+     * Empty when the database or its driver cannot bind an array of the column's values ({@link #bindClass(SqlType)}
+     * as the component class); an insert with such a column lists its rows in {@code VALUES}.
+     *
+     * <p>The element type carries no length, precision or scale: an explicit cast to {@code varchar(2)} would
+     * truncate silently, whereas the column's assignment of a longer value fails (and Relata rejects such a value
+     * before any SQL).
+     *
+     * @param column the column's type
+     * @return the array's element type as written in SQL, such as {@code int8}; empty by default
+     */
+    default Optional<String> arrayInsertType(SqlType column) {
+        return Optional.empty();
+    }
+
+    /**
      * Renders the conditions that select rows whose {@code column} is one of {@code keys}. Each returned
      * condition is meant for its own statement; their union is the whole key set. The SQL text uses {@code ?}
      * as its bind marker (the caller turns markers into {@link #placeholder(int)}s). An empty key list gives

@@ -41,4 +41,32 @@ class DialectCapabilitiesUnitTests {
         assertThat(maria.generatedKeyColumn("personId")).isEqualTo("personId");
         assertThat(maria.caseInsensitiveCatalog()).isTrue();
     }
+    @Test
+    void onlyPostgresInsertsFromOneArrayPerColumnTypedWithoutLengthOrScale() {
+        Dialect pg = Dialects.postgres();
+        assertThat(pg.supportsArrayInsert()).isTrue();
+        assertThat(pg.arrayInsertType(pg.sqlType("bigint"))).contains("int8");
+        assertThat(pg.arrayInsertType(pg.sqlType("integer"))).contains("int4");
+        assertThat(pg.arrayInsertType(pg.sqlType("smallint"))).contains("int2");
+        assertThat(pg.arrayInsertType(pg.sqlType("boolean"))).contains("bool");
+        assertThat(pg.arrayInsertType(pg.sqlType("character varying(5)"))).as("no length: a cast would truncate")
+                .contains("text");
+        assertThat(pg.arrayInsertType(pg.sqlType("character(3)"))).contains("text");
+        assertThat(pg.arrayInsertType(pg.sqlType("numeric(8,2)"))).as("no scale: a cast would round")
+                .contains("numeric");
+        assertThat(pg.arrayInsertType(pg.sqlType("real"))).contains("float4");
+        assertThat(pg.arrayInsertType(pg.sqlType("double precision"))).contains("float8");
+        assertThat(pg.arrayInsertType(pg.sqlType("date"))).contains("date");
+        assertThat(pg.arrayInsertType(pg.sqlType("time without time zone"))).contains("time");
+        assertThat(pg.arrayInsertType(pg.sqlType("timestamp(6) without time zone"))).contains("timestamp");
+        assertThat(pg.arrayInsertType(pg.sqlType("timestamp with time zone"))).contains("timestamptz");
+        assertThat(pg.arrayInsertType(pg.sqlType("uuid"))).contains("uuid");
+        assertThat(pg.arrayInsertType(pg.sqlType("bytea"))).as("byte[][] elements arrive as hex text").isEmpty();
+        assertThat(pg.arrayInsertType(pg.sqlType("jsonb"))).isEmpty();
+        assertThat(pg.arrayInsertType(pg.sqlType("bit(1)"))).isEmpty();
+        for (Dialect other : new Dialect[] {Dialects.h2(), Dialects.mariadb()}) {
+            assertThat(other.supportsArrayInsert()).isFalse();
+            assertThat(other.arrayInsertType(other.sqlType("BIGINT"))).isEmpty();
+        }
+    }
 }

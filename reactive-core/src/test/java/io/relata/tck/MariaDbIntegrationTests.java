@@ -176,6 +176,14 @@ class MariaDbIntegrationTests {
     }
 
     @Nested
+    class SaveAll extends SaveAllTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class HasMany extends HasManyTck {
         @Override
         protected TestDatabase database() {

@@ -176,6 +176,14 @@ class PostgresIntegrationTests {
     }
 
     @Nested
+    class SaveAll extends SaveAllTck {
+        @Override
+        protected TestDatabase database() {
+            return DATABASE;
+        }
+    }
+
+    @Nested
     class HasMany extends HasManyTck {
         @Override
         protected TestDatabase database() {

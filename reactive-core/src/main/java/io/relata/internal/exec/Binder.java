@@ -7,10 +7,13 @@ import io.relata.dialect.SqlType;
 import io.relata.internal.meta.Property;
 import io.relata.internal.schema.Catalog;
 import io.relata.internal.sql.Bind;
+import io.relata.internal.sql.ColumnValues;
 import io.relata.internal.sql.Sql;
+import java.lang.reflect.Array;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts a statement's binds for the driver as it is sent, through the dialect's one conversion table: a value
@@ -110,6 +113,9 @@ public final class Binder {
                 if (value == null) {
                     statement.bindNull(i, this.dialect.nullBindType(type, column.columnType()));
                 }
+                else if (value instanceof ColumnValues values) {
+                    statement.bind(i, toArray(values, column, type));
+                }
                 else {
                     statement.bind(i, toColumn(value, column, type));
                 }
@@ -121,6 +127,28 @@ public final class Binder {
                 statement.bind(i, this.dialect.toDatabase(value, this.zone));
             }
         }
+    }
+
+    /**
+     * One column's values as an array of the class the dialect binds the column's type as, each element converted
+     * (and checked) as a single value would be, so a value that does not fit fails here, before the statement is
+     * sent, with the same message.
+     */
+    private Object[] toArray(ColumnValues values, Property column, SqlType type) {
+        Class<?> component = this.dialect.bindClass(type);
+        if (component == null) {
+            throw new IllegalStateException("No array class for " + column + " (column " + column.owner().table() + "."
+                    + column.column() + ", " + type.name() + ")");
+        }
+        List<@Nullable Object> list = values.values();
+        Object[] array = (Object[]) Array.newInstance(component, list.size());
+        for (int k = 0; k < array.length; k++) {
+            Object value = list.get(k);
+            if (value != null) {
+                array[k] = component.cast(toColumn(value, column, type));
+            }
+        }
+        return array;
     }
 
     private Object toColumn(Object value, Property column, SqlType type) {

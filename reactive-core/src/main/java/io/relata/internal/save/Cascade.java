@@ -41,6 +41,8 @@ public final class Cascade {
 
     private final ToManySaves toMany;
 
+    private final Inserts inserts;
+
     /**
      * Creates a cascade for one save call.
      *
@@ -51,6 +53,7 @@ public final class Cascade {
         this.session = session;
         this.omit = omit;
         this.toMany = new ToManySaves(this, session);
+        this.inserts = new Inserts(session);
     }
 
     /**
@@ -369,40 +372,14 @@ public final class Cascade {
     }
 
     /**
-     * Inserts new entities, in multi-row statements of at most {@link #INSERT_BATCH} rows and the dialect's bind
-     * limit, writing generated keys back in row order.
+     * Inserts new entities, writing generated keys back in row order ({@link Inserts}).
      *
      * @param meta the entity type
      * @param entities new entities
      * @return completes when inserted
      */
     public Mono<Void> insert(EntityMeta<?> meta, List<Object> entities) {
-        if (entities.isEmpty()) {
-            return Mono.empty();
-        }
-        boolean generated = meta.generatedId() && meta.isNew(entities.get(0));
-        List<Property> columns = new ArrayList<>(meta.properties());
-        if (generated) {
-            columns.remove(meta.id());
-        }
-        int perStatement = Math.max(1, Math.min(INSERT_BATCH,
-                this.session.dialect().maxBindParameters() / Math.max(1, columns.size())));
-        List<List<Object>> chunks = new ArrayList<>();
-        for (int i = 0; i < entities.size(); i += perStatement) {
-            chunks.add(entities.subList(i, Math.min(entities.size(), i + perStatement)));
-        }
-        return Flux.fromIterable(chunks).concatMap(chunk -> {
-            Sql sql = Statements.insert(this.session.dialect(), meta, columns, chunk);
-            if (!generated) {
-                return this.session.update(sql);
-            }
-            return this.session.insert(sql, meta.id().column()).index().doOnNext(key -> {
-                int i = key.getT1().intValue();
-                if (i < chunk.size()) {
-                    meta.id().set(chunk.get(i), key.getT2());
-                }
-            }).then();
-        }).then();
+        return this.inserts.insert(meta, entities);
     }
 
     private Mono<Void> update(EntityMeta<?> meta, Object entity) {

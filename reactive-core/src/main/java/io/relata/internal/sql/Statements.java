@@ -6,6 +6,7 @@ import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Relationship;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -84,6 +85,46 @@ public final class Statements {
             }
             sql.sql(")");
         }
+        return sql.build();
+    }
+
+    /**
+     * Renders a multi-row {@code INSERT} that binds one array per column: {@code INSERT INTO t (a, b) SELECT a, b FROM
+     * unnest(?::int8[], ?::text[]) WITH ORDINALITY AS r(a, b, n) ORDER BY n}. The text is the same for any number of
+     * rows. The rows are inserted in the arrays' order, so generated keys come back in row order: {@code ORDER BY}
+     * of the ordinality makes that order part of the statement rather than a property of the plan.
+     *
+     * @param dialect the dialect
+     * @param meta the entity
+     * @param columns the columns to insert
+     * @param elementTypes the array element type of each column ({@link Dialect#arrayInsertType})
+     * @param rows the entities, one row each
+     * @return the statement
+     */
+    public static Sql insertArrays(Dialect dialect, EntityMeta<?> meta, List<Property> columns,
+            List<String> elementTypes, List<?> rows) {
+        SqlBuilder sql = new SqlBuilder(dialect).sql("INSERT INTO ").id(meta.table()).sql(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.sql(i == 0 ? "" : ", ").id(columns.get(i).column());
+        }
+        sql.sql(") SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.sql(i == 0 ? "c" : ", c").sql(Integer.toString(i));
+        }
+        sql.sql(" FROM unnest(");
+        for (int i = 0; i < columns.size(); i++) {
+            Property column = columns.get(i);
+            List<@Nullable Object> values = new ArrayList<>(rows.size());
+            for (Object row : rows) {
+                values.add(column.get(row));
+            }
+            sql.sql(i == 0 ? "" : ", ").bind(new ColumnValues(values), column).sql("::" + elementTypes.get(i) + "[]");
+        }
+        sql.sql(") WITH ORDINALITY AS r(");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.sql("c").sql(Integer.toString(i)).sql(", ");
+        }
+        sql.sql("n) ORDER BY n");
         return sql.build();
     }
 
