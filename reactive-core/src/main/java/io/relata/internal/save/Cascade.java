@@ -110,11 +110,16 @@ public final class Cascade {
             if (entities.isEmpty()) {
                 return Mono.empty();
             }
-            Set<Object> members = Collections.newSetFromMap(new IdentityHashMap<>());
-            members.addAll(entities);
+            // Only a self-reference needs the level's members: building that identity set for every level of 1,000
+            // rows showed in the saveAll profile (IdentityHashMap resizing, issue 12).
+            Set<Object> members = null;
             Set<Object> referenced = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Relationship r : meta.relationships()) {
                 if (r.belongsTo() && r.target() == meta) {
+                    if (members == null) {
+                        members = Collections.newSetFromMap(new IdentityHashMap<>(entities.size() * 2));
+                        members.addAll(entities);
+                    }
                     for (Object e : entities) {
                         Object t = r.get(e);
                         if (t != null && t != e && members.contains(t) && meta.isNew(t)) {
