@@ -172,6 +172,17 @@ public abstract class SaveAllTck extends DatabaseTestSupport {
     }
 
     @Test
+    void oneRowIsInsertedWithValues() {
+        migrate(Sample.class);
+        Sample one = sample(1);
+        await(this.db.repository(Sample.class).save(one));
+        awaitAll(this.db.repository(Sample.class).saveAll(Flux.just(sample(2))));
+        assertThat(statementsStartingWith("INSERT")).hasSize(2)
+                .allSatisfy(sql -> assertThat(sql).contains("VALUES").doesNotContain("unnest"));
+        assertThat(this.jdbc.count("SELECT COUNT(*) FROM samples WHERE id = ? AND prim_int = 1", one.id)).isEqualTo(1);
+    }
+
+    @Test
     void generatedKeysComeBackInRowOrderAcrossStatements() {
         migrate(Crate.class, Bottle.class);
         // 1,200 crates (two saveAll batches) of three bottles: each batch's bottles take several statements.

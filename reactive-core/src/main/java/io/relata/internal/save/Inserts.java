@@ -33,8 +33,8 @@ final class Inserts {
     }
 
     /**
-     * Inserts new entities, writing generated keys back in row order: where the dialect binds each column's values
-     * as one array ({@link io.relata.dialect.Dialect#arrayInsertType}), in statements of at most
+     * Inserts new entities, writing generated keys back in row order: two or more where the dialect binds each
+     * column's values as one array ({@link io.relata.dialect.Dialect#arrayInsertType}), in statements of at most
      * {@link #ARRAY_INSERT_BATCH} rows whose text is the same for any number of rows; else in multi-row
      * {@code VALUES} statements of at most {@link Cascade#INSERT_BATCH} rows and the dialect's bind limit.
      *
@@ -51,7 +51,8 @@ final class Inserts {
         if (generated) {
             columns.remove(meta.id());
         }
-        if (columns.isEmpty() || !this.session.dialect().supportsArrayInsert()) {
+        // One row gains nothing from arrays: a single save keeps its plain VALUES (and its borrowed connection).
+        if (entities.size() == 1 || columns.isEmpty() || !this.session.dialect().supportsArrayInsert()) {
             return insertRows(meta, columns, entities, generated);
         }
         // The array types follow the columns' real types: the table's catalog is read first (once per instance).
