@@ -177,7 +177,7 @@ public abstract class ManyToManyTck extends ToManySupport {
         List<String> sent = step("many to many: create user with languages", () -> await(users().save(john)));
         assertThat(unquoted(sent)).satisfiesExactly(
                 s -> assertThat(s).startsWith("insert into users "),
-                s -> assertThat(s).startsWith("insert into languages ").contains("), ("),
+                s -> assertThat(s).startsWith("insert into languages ").matches(this::multiRowInsert),
                 s -> assertThat(s).contains("user_languages").contains("user_id, language_id"));
         assertThat(languagesOf(john.getId())).containsExactly("ZH", "EN");
         // GORM's second user: ZH exists (linked, not inserted again), FR is new.
@@ -185,7 +185,7 @@ public abstract class ManyToManyTck extends ToManySupport {
         List<String> second = step("many to many: create user with an existing language",
                 () -> await(users().save(henry)));
         assertThat(unquoted(second)).hasSize(3).anySatisfy(s -> assertThat(s).startsWith("insert into languages ")
-                .doesNotContain("), ("));
+                .doesNotMatch(this::multiRowInsert));
         assertThat(count("SELECT COUNT(*) FROM languages")).isEqualTo(3);
         assertThat(languagesOf(henry.getId())).containsExactly("ZH", "FR");
         // Saving again links nothing twice.

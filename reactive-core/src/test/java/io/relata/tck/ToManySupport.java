@@ -32,6 +32,15 @@ public abstract class ToManySupport extends DatabaseTestSupport {
         return sql.stream().map(ToManySupport::unquoted).toList();
     }
 
+    /**
+     * Whether an unquoted statement inserts several rows at once: from one array per column where the dialect does
+     * that ({@code Dialect.supportsArrayInsert()}), else as a multi-row {@code VALUES} list.
+     */
+    protected boolean multiRowInsert(String sql) {
+        return this.db.dialect().supportsArrayInsert() ? sql.contains(" from unnest(")
+                : sql.contains(" values (") && sql.contains("), (");
+    }
+
     /** The statements that read, write or change a table (by name, unquoted). */
     protected List<String> touching(String table) {
         List<String> out = new ArrayList<>();
