@@ -35,8 +35,13 @@ public abstract class DatabaseTestSupport {
     /** The library under test. */
     protected Relata db;
 
-    /** @return the database this suite runs on */
-    protected abstract TestDatabase database();
+    /**
+     * @return the database this suite runs on: by default the one named by the {@link ConformanceSuites.On} binding
+     *         the suite is nested in; a suite that stands alone overrides this
+     */
+    protected TestDatabase database() {
+        return ConformanceSuites.databaseOf(getClass());
+    }
 
     /** @return the preload batch size for this suite's {@link Relata} */
     protected int preloadBatchSize() {
