@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Helpers of the to-many suites ({@link HasManyTck}, {@link ManyToManyTck}, {@link ToManyPreloadTck}): documented
- * steps whose statements are logged for the docs, statement text without quoting, and plain-SQL checks.
+ * Helpers of the association suites ({@link AssociationTck}, {@link HasManyTck}, {@link ManyToManyTck},
+ * {@link ToManyPreloadTck}): documented steps whose statements are logged for the docs, statement text without
+ * quoting, and plain-SQL checks.
  */
-public abstract class ToManySupport extends DatabaseTestSupport {
+public abstract class AssociationTestSupport extends DatabaseTestSupport {
 
     /**
      * Runs a documented step with a fresh statement log, appends the statements to {@code -Drelata.sqlLog} (when
@@ -29,7 +30,7 @@ public abstract class ToManySupport extends DatabaseTestSupport {
     }
 
     protected static List<String> unquoted(List<String> sql) {
-        return sql.stream().map(ToManySupport::unquoted).toList();
+        return sql.stream().map(AssociationTestSupport::unquoted).toList();
     }
 
     /** The statements that read, write or change a table (by name, unquoted). */
