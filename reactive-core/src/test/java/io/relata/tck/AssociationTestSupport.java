@@ -58,15 +58,6 @@ public abstract class AssociationTestSupport extends DatabaseTestSupport {
         return out;
     }
 
-    /** A derived table of the integers 1..n in a column {@code x}, for seeding with plain SQL. */
-    protected String series(int n) {
-        return switch (database()) {
-            case POSTGRES -> "(SELECT generate_series(1, " + n + ") AS x) s";
-            case H2 -> "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
-            case MARIADB -> "(SELECT seq AS x FROM seq_1_to_" + n + ") s";
-        };
-    }
-
     /** The lower-case names of a table's indexes, read from the database's catalogue. */
     protected List<String> indexes(String table) {
         String sql = switch (database()) {

@@ -94,6 +94,15 @@ public abstract class DatabaseTestSupport {
         return out;
     }
 
+    /** A derived table of the integers 1..n in a column {@code x}, for seeding with plain SQL. */
+    protected String series(int n) {
+        return switch (database()) {
+            case POSTGRES -> "(SELECT generate_series(1, " + n + ") AS x) s";
+            case H2 -> "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
+            case MARIADB -> "(SELECT seq AS x FROM seq_1_to_" + n + ") s";
+        };
+    }
+
     /** @return whether the database is PostgreSQL */
     protected boolean postgres() {
         return database() == TestDatabase.POSTGRES;

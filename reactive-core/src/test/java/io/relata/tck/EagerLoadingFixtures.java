@@ -169,13 +169,4 @@ public abstract class EagerLoadingFixtures extends DatabaseTestSupport {
         }
         return n;
     }
-
-    /** A derived table of the integers 1..n in a column {@code x}, for seeding with plain SQL. */
-    protected String series(int n) {
-        return switch (database()) {
-            case POSTGRES -> "(SELECT generate_series(1, " + n + ") AS x) s";
-            case H2 -> "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
-            case MARIADB -> "(SELECT seq AS x FROM seq_1_to_" + n + ") s";
-        };
-    }
 }
