@@ -48,7 +48,7 @@ public final class Quick {
                     .param("users", "1000")
                     .param("db", "postgresql", "h2")
                     .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(4).measurementTime(TimeValue.seconds(1))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(1))
                     .forks(1);
             case "full" -> options.include("PreloadBenchmark\\.(relataPreload|relataJoins|handTwoQueries"
                             + "|handLeftJoin)")
