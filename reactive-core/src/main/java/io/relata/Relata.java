@@ -86,6 +86,15 @@ public final class Relata {
     public static final int DEFAULT_PRELOAD_MAX_ROWS = 20_000;
 
     /**
+     * How far preload batches grow by default where the database takes a batch's key set as one array bind
+     * (PostgreSQL, {@code = ANY(?)}): the first batch has {@link #DEFAULT_PRELOAD_BATCH_SIZE} owners, so the first
+     * owners come as early as ever, and each next batch twice as many, up to {@value} owners. One statement costs
+     * much the same whatever its number of keys there, so a long stream sends far fewer: 100,000 owners take 10
+     * statements instead of 100. Measured with {@code PreloadTuningBenchmark} (benchmarks/README.md).
+     */
+    public static final int DEFAULT_PRELOAD_MAX_BATCH_SIZE = 16_000;
+
+    /**
      * The default connect timeout: how long opening one connection (TCP, TLS, authentication) may take before the
      * borrower gets an error. Long enough for a remote server under load, short enough that a server that accepts
      * connections and never answers fails requests within seconds rather than hanging them.
@@ -358,6 +367,10 @@ public final class Relata {
 
         private int preloadBatchSize = DEFAULT_PRELOAD_BATCH_SIZE;
 
+        private boolean preloadBatchSizeSet;
+
+        private int preloadMaxBatchSize;
+
         private int preloadConcurrency = DEFAULT_PRELOAD_CONCURRENCY;
 
         private int preloadMaxRows = DEFAULT_PRELOAD_MAX_ROWS;
@@ -414,7 +427,10 @@ public final class Relata {
         }
 
         /**
-         * Sets how many owners one preload query covers (default {@link #DEFAULT_PRELOAD_BATCH_SIZE}).
+         * Sets how many owners one preload query covers (default {@link #DEFAULT_PRELOAD_BATCH_SIZE}). Set alone, it
+         * is the size of every batch; by default, where the key set is one array bind (PostgreSQL), batches start at
+         * {@link #DEFAULT_PRELOAD_BATCH_SIZE} and grow to {@link #DEFAULT_PRELOAD_MAX_BATCH_SIZE} owners (see
+         * {@link #preloadMaxBatchSize(int)}).
          *
          * @param size owners per preload query, at least 1
          * @return this builder
@@ -425,6 +441,29 @@ public final class Relata {
                 throw new IllegalArgumentException("preloadBatchSize must be at least 1: " + size);
             }
             this.preloadBatchSize = size;
+            this.preloadBatchSizeSet = true;
+            return this;
+        }
+
+        /**
+         * Lets preload batches grow as a stream proves long: the first batch has {@link #preloadBatchSize(int)}
+         * owners, each next one twice as many as the one before, up to {@code size} owners (rounded down to a
+         * multiple of the batch size). The first owners of a stream come as early as with fixed batches, and a long
+         * stream sends fewer, larger statements. Default: {@link #DEFAULT_PRELOAD_MAX_BATCH_SIZE} where the dialect
+         * binds a key set as one array ({@link Dialect#supportsArrayKeySet()}) and {@link #preloadBatchSize(int)}
+         * was not set; otherwise the batch size, that is no growth. A to-many preload's batches are still cut to
+         * {@link #preloadMaxRows(int)} rows. Memory grows with it: a stream holds about
+         * {@code (preloadConcurrency + 2) * size} owners at most.
+         *
+         * @param size owners per preload query once grown, at least 1; not above the batch size: no growth
+         * @return this builder
+         * @throws IllegalArgumentException when {@code size} is less than 1
+         */
+        public Builder preloadMaxBatchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("preloadMaxBatchSize must be at least 1: " + size);
+            }
+            this.preloadMaxBatchSize = size;
             return this;
         }
 
@@ -725,8 +764,9 @@ public final class Relata {
                 session = Session.pooled(d, main, preloads, this.onStatement, this.preloadBatchSize,
                         this.preloadConcurrency, supervisor, binder);
             }
-            // Hooks before replicas: the replicas' sessions inherit the observer.
-            session = session.withHooks(new Hooks(this.transactionBinding, this.observer));
+            // Hooks and preload limits before replicas: the replicas' sessions inherit them.
+            session = session.withHooks(new Hooks(this.transactionBinding, this.observer))
+                    .withPreloadLimits(this.preloadMaxRows, maxBatchSize(d));
             if (!this.replicas.isEmpty()) {
                 ReplicaPools.Settings settings = new ReplicaPools.Settings(this.dialect == null, this.maxConnections,
                         this.statementTimeout, this.replicaConnectTimeout, this.acquireTimeout,
@@ -734,7 +774,15 @@ public final class Relata {
                 session = session.withReplicas(ReplicaPools.open(session, this.replicas, this.replicaNames, settings,
                         owned));
             }
-            return new Relata(session.withPreloadMaxRows(this.preloadMaxRows), List.copyOf(owned));
+            return new Relata(session, List.copyOf(owned));
+        }
+
+        private int maxBatchSize(Dialect d) {
+            if (this.preloadMaxBatchSize > 0) {
+                return Math.max(this.preloadBatchSize, this.preloadMaxBatchSize);
+            }
+            return d.supportsArrayKeySet() && !this.preloadBatchSizeSet ? DEFAULT_PRELOAD_MAX_BATCH_SIZE
+                    : this.preloadBatchSize;
         }
 
     }

@@ -135,6 +135,21 @@ public final class BenchDb {
                 .build();
     }
 
+    /**
+     * Relata with a given preload batch size, concurrency and growth ({@code preloadMaxBatchSize}; 0: the default,
+     * which for an explicit batch size is no growth).
+     */
+    public Relata relata(int preloadBatchSize, int preloadConcurrency, int preloadMaxBatchSize) {
+        Relata.Builder builder = Relata.builder(this.url).preloadBatchSize(preloadBatchSize)
+                .preloadConcurrency(preloadConcurrency);
+        return (preloadMaxBatchSize > 0 ? builder.preloadMaxBatchSize(preloadMaxBatchSize) : builder).build();
+    }
+
+    /** Relata as a user gets it: every setting at its default. */
+    public Relata relata() {
+        return Relata.builder(this.url).build();
+    }
+
     /** A pool for the hand-written code, the same size as Relata's. */
     public ConnectionPool rawPool() {
         return new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(this.rawUrl))

@@ -58,7 +58,7 @@ public class HibernateReactiveBenchmark {
         if (!bench.postgres()) {
             throw new IllegalArgumentException("Hibernate Reactive runs on PostgreSQL only here (vertx-pg-client)");
         }
-        this.relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        this.relata = bench.relata();
         bench.seed(this.relata, this.owners);
         Configuration cfg = new Configuration().addAnnotatedClass(HUser.class).addAnnotatedClass(HCreditCard.class)
                 .addAnnotatedClass(HUserBatch.class).addAnnotatedClass(HCreditCardBatch.class);

@@ -50,7 +50,7 @@ public class PreloadBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         BenchDb bench = BenchDb.of(this.db);
-        this.relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        this.relata = bench.relata();
         bench.seed(this.relata, this.owners);
         this.users = this.relata.repository(User.class);
         this.pool = bench.rawPool();

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Chooses {@code preloadBatchSize} and the preload concurrency. {@code relataPreload} is the real
+ * Chooses {@code preloadBatchSize}, the preload concurrency and how far batches grow ({@code maxBatchSize}). {@code relataPreload} is the real
  * {@code findAll().preload("creditCard")} with {@code Relata.builder(...).preloadBatchSize(batchSize)
  * .preloadConcurrency(concurrency)}. {@code operatorPreload} wires the same {@link BatchPreload} operator Relata
  * uses, with Relata queries as the fetcher ({@code where("user_id = ANY(?)", Long[])} on PostgreSQL).
@@ -47,6 +47,10 @@ public class PreloadTuningBenchmark {
     @Param({"2"})
     public int concurrency;
 
+    /** {@code preloadMaxBatchSize}: batches grow from {@code batchSize} to it; 0, no growth. */
+    @Param({"0"})
+    public int maxBatchSize;
+
     Relata relata;
 
     Repository<User> users;
@@ -59,7 +63,7 @@ public class PreloadTuningBenchmark {
     public void setup() {
         BenchDb bench = BenchDb.of(this.db);
         this.postgres = bench.postgres();
-        this.relata = bench.relata(this.batchSize, this.concurrency);
+        this.relata = bench.relata(this.batchSize, this.concurrency, this.maxBatchSize);
         bench.seed(this.relata, this.owners);
         this.users = this.relata.repository(User.class);
         this.cards = this.relata.repository(CreditCard.class);

@@ -58,7 +58,7 @@ public class SaveBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         this.bench = BenchDb.of(this.db);
-        this.relata = this.bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        this.relata = this.bench.relata();
         // Companies only: the users link to existing ones (a belongs-to with its key set, nothing to insert).
         this.bench.seed(this.relata, 0);
         this.repo = this.relata.repository(User.class);

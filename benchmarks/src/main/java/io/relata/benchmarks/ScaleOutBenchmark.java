@@ -55,7 +55,7 @@ public class ScaleOutBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         BenchDb bench = BenchDb.forUrl(HOST + "5441/relata");
-        Relata primary = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        Relata primary = bench.relata();
         try {
             bench.seed(primary, OWNERS);
             // pgpool-II and the replica route read on the replicas: wait until they have every card.

@@ -60,7 +60,7 @@ public class SpringDataBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         BenchDb bench = BenchDb.of(this.db);
-        this.relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        this.relata = bench.relata();
         bench.seed(this.relata, this.owners);
         this.pool = bench.rawPool();
         this.template = new R2dbcEntityTemplate(this.pool);

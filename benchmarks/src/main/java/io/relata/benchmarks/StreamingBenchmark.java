@@ -38,7 +38,7 @@ public final class StreamingBenchmark {
         System.out.printf(Locale.ROOT, "max heap %d MiB, %d owners, %d rounds, %d cores%n",
                 Runtime.getRuntime().maxMemory() >> 20, owners, rounds, Runtime.getRuntime().availableProcessors());
         BenchDb bench = BenchDb.of(db);
-        Relata relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        Relata relata = bench.relata();
         if (!seeded(relata, owners)) {
             long t = System.nanoTime();
             bench.seed(relata, owners);

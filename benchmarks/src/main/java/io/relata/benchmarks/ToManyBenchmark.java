@@ -53,7 +53,8 @@ public class ToManyBenchmark {
     public void setup() {
         BenchDb bench = BenchDb.of(this.db);
         // -Drelata.bench.batchSize: a preloadBatchSize other than the default, for tuning runs.
-        this.relata = bench.relata(Integer.getInteger("relata.bench.batchSize", Relata.DEFAULT_PRELOAD_BATCH_SIZE));
+        this.relata = Integer.getInteger("relata.bench.batchSize") == null ? bench.relata()
+                : bench.relata(Integer.getInteger("relata.bench.batchSize"));
         ToManyData.seed(bench, this.relata, this.owners);
         this.customers = this.relata.repository(Customer.class);
         this.pool = bench.rawPool();

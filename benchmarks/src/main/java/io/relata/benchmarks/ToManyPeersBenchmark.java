@@ -74,7 +74,7 @@ public class ToManyPeersBenchmark {
         if (!bench.postgres()) {
             throw new IllegalArgumentException("the peers run on PostgreSQL only here (vertx-pg-client)");
         }
-        this.relata = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE);
+        this.relata = bench.relata();
         ToManyData.seed(bench, this.relata, this.owners);
         open(bench);
     }

@@ -69,6 +69,18 @@ public interface Dialect {
     int maxBindParameters();
 
     /**
+     * Renders a column alias of the {@code SELECT} list ({@code AS <alias>}), such as a joined column's
+     * {@code creditCard__number}. Relata reads result columns by position, so an alias only has to be valid and
+     * readable; by default it is quoted as it is.
+     *
+     * @param alias the alias, unquoted
+     * @return the alias as the statement writes it
+     */
+    default String columnAlias(String alias) {
+        return quote(alias);
+    }
+
+    /**
      * Whether a key set for a preload is bound as one array ({@code = ANY(?)}) rather than as {@code IN} lists.
      *
      * @return {@code true} for array binding

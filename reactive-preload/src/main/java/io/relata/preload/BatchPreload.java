@@ -1,5 +1,6 @@
 package io.relata.preload;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
@@ -38,7 +39,8 @@ import reactor.core.publisher.Flux;
  * </ul>
  *
  * <p>Memory is bounded: a downstream that requests one owner causes at most about
- * {@code (concurrency + 2) * batchSize} owners to be requested from the upstream, and a batch (its owners, keys and
+ * {@code (concurrency + 2) * batchSize} owners to be requested from the upstream (with
+ * {@link Builder#maxBatchSize(int) growing batches}, {@code maxBatchSize} instead of {@code batchSize}), and a batch (its owners, keys and
  * values) is no longer referenced once its last owner is emitted. With {@link Builder#maxValuesPerBatch(int)}, memory
  * is bounded by fetched values too, whatever the number of values per owner: batches are cut to about that many values
  * by the values per owner seen so far, and a batch whose fetch passes the cap is cancelled and fetched again as two
@@ -76,6 +78,8 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
 
     private final int batchSize;
 
+    private final int maxBatchSize;
+
     private final int concurrency;
 
     private final int maxValues;
@@ -101,6 +105,7 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
                 Objects.requireNonNull(builder.valueKey, "valueKey must not be null"),
                 attachment, builder.onBatch, builder.maxValues);
         this.batchSize = builder.batchSize;
+        this.maxBatchSize = builder.batchSize * Math.max(1, builder.maxBatchSize / builder.batchSize);
         this.concurrency = builder.concurrency;
         this.maxValues = builder.maxValues;
         this.hint = builder.hint;
@@ -151,19 +156,72 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         // early until the batches before it are emitted. Cancelling it cancels the upstream and every inner
         // batch, hence every fetch in flight.
         if (this.maxValues == DEFAULT_MAX_VALUES_PER_BATCH) {
-            BatchSizer fixed = new BatchSizer(this.batchSize, this.maxValues, null);
-            return owners.buffer(this.batchSize).flatMapSequential(batch -> this.loader.load(batch, fixed),
-                    this.concurrency);
+            BatchSizer fixed = new BatchSizer(this.maxBatchSize, this.maxValues, null);
+            return batches(owners).flatMapSequential(batch -> this.loader.load(batch, fixed), this.concurrency);
         }
         // Per subscription: the values-per-owner estimate belongs to one stream. Each buffer is cut into batches of
         // the current estimate; prefetch 1 keeps at most one buffer waiting behind the one being cut, so upstream
         // demand stays bounded as above.
         return Flux.defer(() -> {
-            BatchSizer sizer = new BatchSizer(this.batchSize, this.maxValues, this.hint);
-            return owners.buffer(this.batchSize)
+            BatchSizer sizer = new BatchSizer(this.maxBatchSize, this.maxValues, this.hint);
+            return batches(owners)
                     .concatMapIterable(sizer::split, 1)
                     .flatMapSequential(batch -> this.loader.load(batch, sizer), this.concurrency);
         });
+    }
+
+    /**
+     * The owners in batches: all of {@code batchSize} without growth; with it, the first of {@code batchSize}, each
+     * next one twice the previous, up to {@code maxBatchSize}. Growing batches are made of consecutive chunks of
+     * {@code batchSize} owners, so the upstream is requested a chunk at a time (a request per owner, which
+     * {@code bufferUntil} on the owners themselves would make, costs more than the statements growth saves).
+     */
+    private Flux<List<O>> batches(Flux<O> owners) {
+        if (this.maxBatchSize == this.batchSize) {
+            return owners.buffer(this.batchSize);
+        }
+        return Flux.defer(() -> {
+            Growth growth = new Growth(this.maxBatchSize / this.batchSize);
+            return owners.buffer(this.batchSize).bufferUntil(growth::closes).map(BatchPreload::concat);
+        });
+    }
+
+    private static <O> List<O> concat(List<List<O>> chunks) {
+        if (chunks.size() == 1) {
+            return chunks.get(0);
+        }
+        int size = 0;
+        for (List<O> chunk : chunks) {
+            size += chunk.size();
+        }
+        List<O> out = new ArrayList<>(size);
+        for (List<O> chunk : chunks) {
+            out.addAll(chunk);
+        }
+        return out;
+    }
+
+    /** How many chunks the current batch takes: 1, 2, 4, ... up to a limit; one per subscription. */
+    private static final class Growth {
+
+        private final int maxChunks;
+
+        private int chunks = 1;
+
+        private int taken;
+
+        Growth(int maxChunks) {
+            this.maxChunks = Math.max(1, maxChunks);
+        }
+
+        boolean closes(List<?> chunk) {
+            if (++this.taken < this.chunks) {
+                return false;
+            }
+            this.taken = 0;
+            this.chunks = Math.min(this.maxChunks, this.chunks * 2);
+            return true;
+        }
     }
 
     /**
@@ -220,6 +278,8 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
         private @Nullable SizingHint hint;
 
         private int batchSize = DEFAULT_BATCH_SIZE;
+
+        private int maxBatchSize;
 
         private int concurrency = DEFAULT_CONCURRENCY;
 
@@ -380,6 +440,27 @@ public final class BatchPreload<O, K, V> implements Function<Flux<O>, Flux<O>> {
                 throw new IllegalArgumentException("batchSize must be greater than 0, was " + size);
             }
             this.batchSize = size;
+            return this;
+        }
+
+        /**
+         * Lets batches grow as a stream proves long: the first batch has {@link #batchSize(int) batchSize} owners, so
+         * the first owners come as early as without growth, and each next batch twice as many as the one before, up
+         * to {@code maxSize} owners (rounded down to a multiple of the batch size). Optional; without it, or with a
+         * {@code maxSize} not above the batch size, every batch has {@code batchSize} owners. Worth it where one
+         * fetch costs much the same whatever its number of keys, such as one array-bound statement on PostgreSQL:
+         * fewer, larger fetches then cost less. Memory is then bounded by about
+         * {@code (concurrency + 2) * maxSize} owners.
+         *
+         * @param maxSize the greatest number of owners of one batch
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxSize} is not positive
+         */
+        public Builder<O, K, V> maxBatchSize(int maxSize) {
+            if (maxSize <= 0) {
+                throw new IllegalArgumentException("maxBatchSize must be greater than 0, was " + maxSize);
+            }
+            this.maxBatchSize = maxSize;
             return this;
         }
 

@@ -300,17 +300,7 @@ class BatchPreloadUnitTests {
     void requestOfOneReadsOnlyABoundedPrefixOfTheUpstream() {
         AtomicInteger produced = new AtomicInteger();
         List<Long> requests = new CopyOnWriteArrayList<>();
-        // a practically endless upstream; it fails rather than exhaust the heap if it is read without bound
-        Flux<User> owners = Flux.<User, Integer>generate(() -> 0, (i, sink) -> {
-            produced.incrementAndGet();
-            if (i == 100_000) {
-                sink.error(new IllegalStateException("upstream read without bound"));
-            }
-            else {
-                sink.next(user(i, i));
-            }
-            return i + 1;
-        }).doOnRequest(requests::add);
+        Flux<User> owners = endlessOwners(produced, requests);
         CardFetcher fetcher = new CardFetcher();
         BatchPreload<User, Integer, Card> preload = cards(fetcher).batchSize(100).concurrency(2).build();
         int bound = (2 + 1) * 100;
@@ -329,6 +319,85 @@ class BatchPreloadUnitTests {
 
         assertThat(requests).doesNotContain(Long.MAX_VALUE);
         assertThat(requests.stream().mapToLong(Long::longValue).sum()).isLessThanOrEqualTo(250 + bound);
+    }
+
+    @Test
+    void growingBatchesDoubleUpToTheMaximumAndKeepEveryOwnerInOrder() {
+        CardFetcher fetcher = new CardFetcher();
+        BatchPreload<User, Integer, Card> preload = cards(fetcher).batchSize(100).maxBatchSize(800).build();
+
+        users(2250).transform(preload)
+                .as(StepVerifier::create)
+                .thenConsumeWhile(user -> ("card-" + user.id).equals(user.number()) && user.setterCalls == 1)
+                .verifyComplete();
+
+        assertThat(fetcher.calls).extracting(List::size).containsExactly(100, 200, 400, 800, 750);
+        assertThat(fetcher.calls.stream().flatMap(List::stream)).isEqualTo(range(0, 2250));
+    }
+
+    @Test
+    void growingBatchesRoundTheMaximumDownToWholeBatchesAndNeverShrinkBelowOne() {
+        CardFetcher grown = new CardFetcher();
+        users(1000).transform(cards(grown).batchSize(100).maxBatchSize(350).build())
+                .as(StepVerifier::create).expectNextCount(1000).verifyComplete();
+        CardFetcher fixed = new CardFetcher();
+        users(250).transform(cards(fixed).batchSize(100).maxBatchSize(50).build())
+                .as(StepVerifier::create).expectNextCount(250).verifyComplete();
+
+        assertThat(grown.calls).extracting(List::size).containsExactly(100, 200, 300, 300, 100);
+        assertThat(fixed.calls).extracting(List::size).containsExactly(100, 100, 50);
+    }
+
+    @Test
+    void growingBatchesFetchTheFirstBatchAfterBatchSizeOwnersAndBoundTheUpstream() {
+        AtomicInteger produced = new AtomicInteger();
+        List<Long> requests = new CopyOnWriteArrayList<>();
+        Flux<User> owners = endlessOwners(produced, requests);
+        CardFetcher fetcher = new CardFetcher();
+        BatchPreload<User, Integer, Card> preload = cards(fetcher).batchSize(100).maxBatchSize(400).concurrency(2)
+                .build();
+        int bound = (2 + 2) * 400;
+
+        StepVerifier.create(owners.transform(preload), 1)
+                .expectNextMatches(user -> user.id == 0 && "card-0".equals(user.number()))
+                .then(() -> {
+                    // the first owner came with the first batch of 100, not after a batch of 400
+                    assertThat(fetcher.calls.get(0)).isEqualTo(range(0, 100));
+                    assertThat(produced.get()).isBetween(100, bound);
+                })
+                .thenRequest(2999)
+                .expectNextCount(2999)
+                .then(() -> assertThat(produced.get()).isBetween(3000, 3000 + bound))
+                .thenCancel()
+                .verify();
+
+        assertThat(requests).doesNotContain(Long.MAX_VALUE);
+        assertThat(fetcher.calls).extracting(List::size).startsWith(100, 200, 400, 400);
+    }
+
+    @Test
+    void growingToManyBatchesAreStillCutByTheValuesTheyHold() {
+        List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+        // ten values per owner, at most 1,000 values a batch: batches of 100 owners whatever the growth allows
+        BatchPreload<User, Integer, Card> preload = BatchPreload.<User, Integer, Card>builder()
+                .ownerKey(User::key)
+                .fetcher(keys -> {
+                    calls.add(keys);
+                    return Flux.fromIterable(keys).concatMap(k -> Flux.range(0, 10).map(i -> new Card(k, k + "-" + i)));
+                })
+                .valueKey(Card::userId)
+                .listSetter((user, cards) -> user.setCard(cards.get(cards.size() - 1)))
+                .batchSize(100)
+                .maxBatchSize(1600)
+                .maxValuesPerBatch(1000)
+                .build();
+
+        users(3000).transform(preload).as(StepVerifier::create)
+                .thenConsumeWhile(user -> (user.id + "-9").equals(user.number()))
+                .verifyComplete();
+
+        assertThat(calls.stream().flatMap(List::stream)).isEqualTo(range(0, 3000));
+        assertThat(calls.subList(1, calls.size())).allSatisfy(keys -> assertThat(keys).hasSizeLessThanOrEqualTo(100));
     }
 
     @Test
@@ -633,6 +702,8 @@ class BatchPreloadUnitTests {
                 .withMessage("concurrency must be greater than 0, was 0");
         assertThatIllegalArgumentException().isThrownBy(() -> builder.concurrency(-5))
                 .withMessageContaining("concurrency");
+        assertThatIllegalArgumentException().isThrownBy(() -> builder.maxBatchSize(0))
+                .withMessage("maxBatchSize must be greater than 0, was 0");
     }
 
     @Test
@@ -757,6 +828,20 @@ class BatchPreloadUnitTests {
     }
 
     /** Users {@code 0..count-1}, each keyed by its id. */
+    /** A practically endless upstream; it fails rather than exhaust the heap if it is read without bound. */
+    private static Flux<User> endlessOwners(AtomicInteger produced, List<Long> requests) {
+        return Flux.<User, Integer>generate(() -> 0, (i, sink) -> {
+            produced.incrementAndGet();
+            if (i == 100_000) {
+                sink.error(new IllegalStateException("upstream read without bound"));
+            }
+            else {
+                sink.next(user(i, i));
+            }
+            return i + 1;
+        }).doOnRequest(requests::add);
+    }
+
     private static Flux<User> users(int count) {
         return Flux.range(0, count).map(i -> user(i, i));
     }

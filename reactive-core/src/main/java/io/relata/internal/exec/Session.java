@@ -128,17 +128,20 @@ public final class Session {
             Binder binder) {
         return new Session(dialect, factory, preloadFactory, null, supervisor, onStatement, preloadBatchSize,
                 preloadConcurrency, new AtomicInteger(), binder, Hooks.NONE, new PreloadTuning(Integer.MAX_VALUE,
-                        new ConcurrentHashMap<>()));
+                        preloadBatchSize, new ConcurrentHashMap<>()));
     }
 
     /**
-     * This session, and every session derived from it, with a cap on the rows one to-many preload batch may hold.
+     * This session, and every session derived from it, with a cap on the rows one to-many preload batch may hold and
+     * on the owners of one batch as batches grow.
      *
      * @param rows rows per batch (targets fetched for one batch of owners)
-     * @return a session that differs only in that cap
+     * @param maxBatchSize owners per batch once grown (the batch size itself: no growth)
+     * @return a session that differs only in those caps
      */
-    public Session withPreloadMaxRows(int rows) {
-        return new Session(this, this.replicas, this.hooks, new PreloadTuning(rows, this.tuning.hints()));
+    public Session withPreloadLimits(int rows, int maxBatchSize) {
+        return new Session(this, this.replicas, this.hooks, new PreloadTuning(rows, maxBatchSize,
+                this.tuning.hints()));
     }
 
     /**
@@ -389,6 +392,14 @@ public final class Session {
     }
 
     /**
+     * @return owners per preload query once batches have grown (io.relata.preload.BatchPreload's maxBatchSize):
+     *         {@link #preloadBatchSize()} where batches do not grow
+     */
+    public int preloadMaxBatchSize() {
+        return this.tuning.maxBatchSize();
+    }
+
+    /**
      * @return about how many fetched rows one to-many preload batch may hold: a to-many preload cuts its batches to
      *         fit (io.relata.preload.BatchPreload's maxValuesPerBatch)
      */
@@ -412,12 +423,14 @@ public final class Session {
     }
 
     /**
-     * How to-many preloads of one instance are sized: the rows a batch may hold, and what earlier streams learnt.
+     * How preloads of one instance are sized: the rows a batch may hold, the owners once batches grew, and what
+     * earlier streams learnt.
      *
      * @param maxRows rows per batch
+     * @param maxBatchSize owners per batch once grown
      * @param hints the learnt sizes, by association
      */
-    private record PreloadTuning(int maxRows, ConcurrentMap<Object, Object> hints) {
+    private record PreloadTuning(int maxRows, int maxBatchSize, ConcurrentMap<Object, Object> hints) {
     }
 
     /** @return whether this session runs on one transaction's connection */

@@ -152,7 +152,8 @@ public final class JoinPlan<T> {
         for (Node n : this.nodes) {
             String prefix = n.path.replace(".", "__") + "__";
             for (Property p : n.relationship.target().properties()) {
-                sql.sql(", ").column(n.alias, p.column()).sql(" AS ").id(prefix + p.column());
+                sql.sql(", ").column(n.alias, p.column()).sql(" AS ")
+                        .sql(sql.dialect().columnAlias(prefix + p.column()));
             }
         }
     }

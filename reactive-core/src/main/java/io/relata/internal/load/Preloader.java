@@ -147,6 +147,7 @@ public final class Preloader {
                 .fetcher(keys -> session.observePreload(r.owner().type(), r.name(), keys.size(),
                         PreloadFetch.fetch(session, r, level.query, keys)))
                 .batchSize(session.preloadBatchSize())
+                .maxBatchSize(session.preloadMaxBatchSize())
                 // One connection inside a transaction: one batch at a time keeps its statements in order.
                 .concurrency(session.preloadConcurrency());
         if (r.manyToMany()) {

@@ -90,6 +90,19 @@ class JoinPlanUnitTests {
                 .contains(", \"banks\".\"name\" AS \"account__bank__name\"");
     }
 
+    @Test
+    void onH2JoinedColumnAliasesAreLeftForH2ToUpperCase() {
+        // r2dbc-h2 upper-cases every column label of every row: an alias H2 stores upper-cased costs nothing there.
+        EntityMeta<User> users = Metadata.resolved(User.class);
+        JoinPlan<User> plan = JoinPlan.of(binder(Dialects.h2()), users,
+                List.of(new JoinSpec(path(users, "creditCard"), null, false)), false);
+        SqlBuilder sql = new SqlBuilder(Dialects.h2());
+        plan.renderColumns(sql);
+        assertThat(sql.build().text()).contains(", \"CREDIT_CARDS\".\"NUMBER\" AS creditCard__number");
+        assertThat(Dialects.h2().columnAlias("select")).isEqualTo("\"SELECT\"");
+        assertThat(Dialects.h2().columnAlias("a b__c")).isEqualTo("\"A B__C\"");
+    }
+
     public static class Owner {
         Long id;
         @io.relata.annotation.HasOne(foreignKey = "ownerName")

@@ -63,8 +63,14 @@ public final class RelataAutoConfiguration {
             ObjectProvider<RelataPreloadPool> preloadPool, ObjectProvider<TransactionBinding> transactionBinding,
             ObjectProvider<OperationObserver> observer, ObjectProvider<RelataBuilderCustomizer> customizers) {
         Relata.Builder builder = Relata.builder(connectionFactory)
-                .preloadBatchSize(properties.getPreload().getBatchSize())
                 .preloadConcurrency(properties.getPreload().getConcurrency());
+        RelataProperties.Preload preload = properties.getPreload();
+        if (preload.getBatchSize() != null) {
+            builder.preloadBatchSize(preload.getBatchSize());
+        }
+        if (preload.getMaxBatchSize() != null) {
+            builder.preloadMaxBatchSize(preload.getMaxBatchSize());
+        }
         preloadPool.ifAvailable(pool -> pool.pool().ifPresent(builder::preloadConnectionFactory));
         transactionBinding.ifAvailable(builder::transactionBinding);
         observer.ifAvailable(builder::observer);

@@ -36,9 +36,16 @@ public class RelataProperties {
     public static class Preload {
 
         /**
-         * Owners per preload query.
+         * Owners per preload query. Unset: 1,000 for the first batch of a stream, growing on PostgreSQL up to
+         * max-batch-size; set alone, every batch has this size.
          */
-        private int batchSize = Relata.DEFAULT_PRELOAD_BATCH_SIZE;
+        private @Nullable Integer batchSize;
+
+        /**
+         * Owners per preload query once batches have grown (each batch of a stream twice the one before, from
+         * batch-size). Unset: 16,000 on PostgreSQL unless batch-size is set, no growth elsewhere.
+         */
+        private @Nullable Integer maxBatchSize;
 
         /**
          * Preload queries of one association in flight at once outside a transaction, each on its own connection.
@@ -52,17 +59,31 @@ public class RelataProperties {
          */
         private @Nullable Integer poolSize;
 
-        /** @return owners per preload query */
-        public int getBatchSize() {
+        /** @return owners per preload query, or {@code null} for Relata's default (growing batches) */
+        public @Nullable Integer getBatchSize() {
             return this.batchSize;
         }
 
         /**
-         * @param batchSize owners per preload query, at least 1
+         * @param batchSize owners per preload query, at least 1; {@code null} for Relata's default
          * @throws IllegalArgumentException when {@code batchSize} is less than 1
          */
-        public void setBatchSize(int batchSize) {
-            this.batchSize = atLeastOne("relata.preload.batch-size", batchSize);
+        public void setBatchSize(@Nullable Integer batchSize) {
+            this.batchSize = batchSize == null ? null : atLeastOne("relata.preload.batch-size", batchSize);
+        }
+
+        /** @return owners per preload query once grown, or {@code null} for Relata's default */
+        public @Nullable Integer getMaxBatchSize() {
+            return this.maxBatchSize;
+        }
+
+        /**
+         * @param maxBatchSize owners per preload query once grown, at least 1; {@code null} for Relata's default
+         * @throws IllegalArgumentException when {@code maxBatchSize} is less than 1
+         */
+        public void setMaxBatchSize(@Nullable Integer maxBatchSize) {
+            this.maxBatchSize = maxBatchSize == null ? null
+                    : atLeastOne("relata.preload.max-batch-size", maxBatchSize);
         }
 
         /** @return preload queries in flight per association */
