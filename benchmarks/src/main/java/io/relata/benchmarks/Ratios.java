@@ -13,7 +13,8 @@ import org.openjdk.jmh.results.RunResult;
 
 /**
  * Turns JMH results into the tables of benchmarks/README.md: each Relata (or peer) method's time as a ratio to the
- * hand-written baseline of the same class, parameters and run, with the allocation ratio where {@code -prof gc} ran.
+ * hand-written baseline of the same class (the peers of scenario 2: of {@link PreloadBenchmark}), parameters and run,
+ * with the allocation ratio where {@code -prof gc} ran.
  * The baseline of a method is {@link #baselineOf(String)}: {@code handLeftJoin} for joins, the class's first
  * {@code hand*} method otherwise.
  */
@@ -51,7 +52,7 @@ final class Ratios {
             String name = p.getBenchmark();
             String cls = name.substring(0, name.lastIndexOf('.'));
             String method = name.substring(name.lastIndexOf('.') + 1);
-            StringBuilder key = new StringBuilder(cls.substring(cls.lastIndexOf('.') + 1));
+            StringBuilder key = new StringBuilder(family(cls.substring(cls.lastIndexOf('.') + 1)));
             for (String k : p.getParamsKeys()) {
                 key.append(' ').append(k).append('=').append(p.getParam(k));
             }
@@ -81,6 +82,14 @@ final class Ratios {
             }
         }
         return out.toString();
+    }
+
+    /** The peers of scenario 2 are compared with the hand-written code of scenario 1, run beside them. */
+    private static String family(String benchmarkClass) {
+        return switch (benchmarkClass) {
+            case "HibernateReactiveBenchmark", "SpringDataBenchmark" -> "PreloadBenchmark";
+            default -> benchmarkClass;
+        };
     }
 
     private static Double allocation(RunResult result) {

@@ -15,7 +15,6 @@ import io.relata.annotation.Index;
 import io.relata.annotation.UniqueIndex;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -29,7 +28,7 @@ import reactor.test.StepVerifier;
  * <p>With {@code -Drelata.sqlLog=<file>}, the statements of each documented step are appended to that file; that
  * is where docs/associations.md takes its SQL from.
  */
-public abstract class AssociationTck extends DatabaseTestSupport {
+public abstract class AssociationTck extends AssociationTestSupport {
 
     // ---------------------------------------------------------------- has_one.md
 
@@ -270,29 +269,6 @@ public abstract class AssociationTck extends DatabaseTestSupport {
         return c;
     }
 
-    /**
-     * Runs a documented step with a fresh statement log, appends the statements to {@code -Drelata.sqlLog} (when
-     * set, for docs/associations.md), and returns them.
-     */
-    protected List<String> step(String title, Runnable work) {
-        this.statements.clear();
-        work.run();
-        List<String> sent = new ArrayList<>(this.statements);
-        SqlLog.append(database(), getClass().getSimpleName(), title, sent);
-        return sent;
-    }
-
-    private static String unquoted(String sql) {
-        return sql.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
-    }
-
-    private static List<String> unquoted(List<String> sql) {
-        return sql.stream().map(AssociationTck::unquoted).toList();
-    }
-
-    private long count(String sql, Object... args) {
-        return this.jdbc.count(sql, args);
-    }
 
     // ================================================================ cascading save: has_one.md
 

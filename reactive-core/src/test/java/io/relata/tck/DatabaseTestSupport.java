@@ -35,8 +35,13 @@ public abstract class DatabaseTestSupport {
     /** The library under test. */
     protected Relata db;
 
-    /** @return the database this suite runs on */
-    protected abstract TestDatabase database();
+    /**
+     * @return the database this suite runs on: by default the one named by the {@link ConformanceSuites.On} binding
+     *         the suite is nested in; a suite that stands alone overrides this
+     */
+    protected TestDatabase database() {
+        return ConformanceSuites.databaseOf(getClass());
+    }
 
     /** @return the preload batch size for this suite's {@link Relata} */
     protected int preloadBatchSize() {
@@ -87,6 +92,15 @@ public abstract class DatabaseTestSupport {
             }
         }
         return out;
+    }
+
+    /** A derived table of the integers 1..n in a column {@code x}, for seeding with plain SQL. */
+    protected String series(int n) {
+        return switch (database()) {
+            case POSTGRES -> "(SELECT generate_series(1, " + n + ") AS x) s";
+            case H2 -> "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
+            case MARIADB -> "(SELECT seq AS x FROM seq_1_to_" + n + ") s";
+        };
     }
 
     /** @return whether the database is PostgreSQL */

@@ -83,10 +83,12 @@ public abstract class EagerLoadingFixtures extends DatabaseTestSupport {
 
     /** A second instance on the same database with another batch size, recording into {@link #statements}. */
     protected Relata relata(int preloadBatchSize) {
-        Relata r = Relata.builder(this.fresh.r2dbcUrl())
-                .onStatement(this.statements::add)
-                .preloadBatchSize(preloadBatchSize)
-                .build();
+        return relata(builder -> builder.preloadBatchSize(preloadBatchSize));
+    }
+
+    /** A second instance on the same database with other settings, recording into {@link #statements}. */
+    protected Relata relata(java.util.function.UnaryOperator<Relata.Builder> settings) {
+        Relata r = settings.apply(Relata.builder(this.fresh.r2dbcUrl()).onStatement(this.statements::add)).build();
         this.extra.add(r);
         // A new instance reads each table's catalog once, on first use; read here, so that the statements the tests
         // count are the queries' own.
@@ -168,14 +170,5 @@ public abstract class EagerLoadingFixtures extends DatabaseTestSupport {
             n++;
         }
         return n;
-    }
-
-    /** A derived table of the integers 1..n in a column {@code x}, for seeding with plain SQL. */
-    protected String series(int n) {
-        return switch (database()) {
-            case POSTGRES -> "(SELECT generate_series(1, " + n + ") AS x) s";
-            case H2 -> "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
-            case MARIADB -> "(SELECT seq AS x FROM seq_1_to_" + n + ") s";
-        };
     }
 }

@@ -21,7 +21,7 @@ import reactor.core.publisher.Flux;
  * statements checked by count and shape and the rows checked through plain JDBC; cascading saves across owners,
  * association mode, delete with select and the errors. Preloading has its own suite, {@link ToManyPreloadTck}.
  */
-public abstract class HasManyTck extends ToManySupport {
+public abstract class HasManyTck extends AssociationTestSupport {
 
     // ---------------------------------------------------------------- has_many.html models
 

@@ -24,7 +24,7 @@ import reactor.core.publisher.Flux;
  * JDBC: migration of join tables, cascading saves with join rows, back-references, custom keys, self-reference, a
  * join entity with columns of its own (GORM's SetupJoinTable), constraints, association mode, delete with select.
  */
-public abstract class ManyToManyTck extends ToManySupport {
+public abstract class ManyToManyTck extends AssociationTestSupport {
 
     // ---------------------------------------------------------------- many_to_many.html models
 

@@ -25,7 +25,7 @@ import reactor.core.publisher.Flux;
  * per owner (a window function), batches cut by rows when owners have many targets, large key sets, transactions and
  * cancellation. Fixtures are plain SQL over JDBC, so nothing here depends on cascading saves.
  */
-public abstract class ToManyPreloadTck extends ToManySupport {
+public abstract class ToManyPreloadTck extends AssociationTestSupport {
 
     public static class User {
         Long id;

@@ -300,17 +300,7 @@ class BatchPreloadUnitTests {
     void requestOfOneReadsOnlyABoundedPrefixOfTheUpstream() {
         AtomicInteger produced = new AtomicInteger();
         List<Long> requests = new CopyOnWriteArrayList<>();
-        // a practically endless upstream; it fails rather than exhaust the heap if it is read without bound
-        Flux<User> owners = Flux.<User, Integer>generate(() -> 0, (i, sink) -> {
-            produced.incrementAndGet();
-            if (i == 100_000) {
-                sink.error(new IllegalStateException("upstream read without bound"));
-            }
-            else {
-                sink.next(user(i, i));
-            }
-            return i + 1;
-        }).doOnRequest(requests::add);
+        Flux<User> owners = endlessOwners(produced, requests);
         CardFetcher fetcher = new CardFetcher();
         BatchPreload<User, Integer, Card> preload = cards(fetcher).batchSize(100).concurrency(2).build();
         int bound = (2 + 1) * 100;
@@ -362,16 +352,7 @@ class BatchPreloadUnitTests {
     void growingBatchesFetchTheFirstBatchAfterBatchSizeOwnersAndBoundTheUpstream() {
         AtomicInteger produced = new AtomicInteger();
         List<Long> requests = new CopyOnWriteArrayList<>();
-        Flux<User> owners = Flux.<User, Integer>generate(() -> 0, (i, sink) -> {
-            produced.incrementAndGet();
-            if (i == 100_000) {
-                sink.error(new IllegalStateException("upstream read without bound"));
-            }
-            else {
-                sink.next(user(i, i));
-            }
-            return i + 1;
-        }).doOnRequest(requests::add);
+        Flux<User> owners = endlessOwners(produced, requests);
         CardFetcher fetcher = new CardFetcher();
         BatchPreload<User, Integer, Card> preload = cards(fetcher).batchSize(100).maxBatchSize(400).concurrency(2)
                 .build();
@@ -847,6 +828,20 @@ class BatchPreloadUnitTests {
     }
 
     /** Users {@code 0..count-1}, each keyed by its id. */
+    /** A practically endless upstream; it fails rather than exhaust the heap if it is read without bound. */
+    private static Flux<User> endlessOwners(AtomicInteger produced, List<Long> requests) {
+        return Flux.<User, Integer>generate(() -> 0, (i, sink) -> {
+            produced.incrementAndGet();
+            if (i == 100_000) {
+                sink.error(new IllegalStateException("upstream read without bound"));
+            }
+            else {
+                sink.next(user(i, i));
+            }
+            return i + 1;
+        }).doOnRequest(requests::add);
+    }
+
     private static Flux<User> users(int count) {
         return Flux.range(0, count).map(i -> user(i, i));
     }

@@ -1,6 +1,5 @@
 package io.relata.internal.repo;
 
-import io.relata.Association;
 import io.relata.AssociationException;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
@@ -19,7 +18,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
@@ -33,7 +31,7 @@ import reactor.core.publisher.Mono;
  *
  * @param <A> the target type
  */
-final class ToManyAssociation<A> implements Association<A> {
+final class ToManyAssociation<A> extends OwnersAssociation<A> {
 
     private final Session session;
 
@@ -141,12 +139,6 @@ final class ToManyAssociation<A> implements Association<A> {
     }
 
     @Override
-    public Mono<Void> append(A value) {
-        Objects.requireNonNull(value, "value must not be null");
-        return appendAll(List.of(value));
-    }
-
-    @Override
     public Mono<Void> appendAll(Collection<? extends A> values) {
         List<List<Object>> perOwner = perOwner(Values.checked(values), "appendAll");
         return requireOwnerKeys()
@@ -164,12 +156,6 @@ final class ToManyAssociation<A> implements Association<A> {
                         this.relationship.set(this.owners.get(i), held);
                     }
                 }));
-    }
-
-    @Override
-    public Mono<Void> replace(A value) {
-        Objects.requireNonNull(value, "value must not be null");
-        return replaceAll(List.of(value));
     }
 
     @Override
@@ -194,12 +180,8 @@ final class ToManyAssociation<A> implements Association<A> {
         if (this.owners.size() == 1) {
             return List.of(new ArrayList<>(values));
         }
-        if (values.size() != this.owners.size()) {
-            throw new IllegalArgumentException(method + " on " + describe() + " of " + this.owners.size()
-                    + " owners takes one value per owner, in the owners' order; it was given " + values.size());
-        }
         List<List<Object>> out = new ArrayList<>(values.size());
-        for (A value : values) {
+        for (A value : onePerOwner(values, this.owners.size(), method, describe())) {
             out.add(List.of(value));
         }
         return out;
@@ -215,12 +197,6 @@ final class ToManyAssociation<A> implements Association<A> {
             }
         }
         return out;
-    }
-
-    @Override
-    public Mono<Void> delete(A value) {
-        Objects.requireNonNull(value, "value must not be null");
-        return deleteAll(List.of(value));
     }
 
     @Override

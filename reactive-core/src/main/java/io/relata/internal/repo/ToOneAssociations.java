@@ -1,13 +1,11 @@
 package io.relata.internal.repo;
 
-import io.relata.Association;
 import io.relata.internal.exec.Session;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Relationship;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.BiFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -19,7 +17,7 @@ import reactor.core.publisher.Mono;
  *
  * @param <A> the target type
  */
-final class ToOneAssociations<A> implements Association<A> {
+final class ToOneAssociations<A> extends OwnersAssociation<A> {
 
     private final Session session;
 
@@ -77,33 +75,15 @@ final class ToOneAssociations<A> implements Association<A> {
     }
 
     @Override
-    public Mono<Void> append(A value) {
-        Objects.requireNonNull(value, "value must not be null");
-        return appendAll(List.of(value));
-    }
-
-    @Override
     public Mono<Void> appendAll(Collection<? extends A> values) {
         List<A> checked = onePerOwner(values, "appendAll");
         return each((support, i) -> support.append(checked.get(i)));
     }
 
     @Override
-    public Mono<Void> replace(A value) {
-        Objects.requireNonNull(value, "value must not be null");
-        return replaceAll(List.of(value));
-    }
-
-    @Override
     public Mono<Void> replaceAll(Collection<? extends A> values) {
         List<A> checked = onePerOwner(values, "replaceAll");
         return each((support, i) -> support.replace(checked.get(i)));
-    }
-
-    @Override
-    public Mono<Void> delete(A value) {
-        Objects.requireNonNull(value, "value must not be null");
-        return deleteAll(List.of(value));
     }
 
     @Override
@@ -118,12 +98,7 @@ final class ToOneAssociations<A> implements Association<A> {
     }
 
     private List<A> onePerOwner(Collection<? extends A> values, String method) {
-        List<A> checked = Values.checked(values);
-        if (checked.size() != this.owners.size()) {
-            throw new IllegalArgumentException(method + " on " + this.relationship.owner().type().getSimpleName() + "."
-                    + this.relationship.name() + " of " + this.owners.size() + " owners takes one value per owner, "
-                    + "in the owners' order; it was given " + checked.size());
-        }
-        return checked;
+        return onePerOwner(Values.checked(values), this.owners.size(), method,
+                this.relationship.owner().type().getSimpleName() + "." + this.relationship.name());
     }
 }

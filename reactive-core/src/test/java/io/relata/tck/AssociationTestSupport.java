@@ -6,10 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Helpers of the to-many suites ({@link HasManyTck}, {@link ManyToManyTck}, {@link ToManyPreloadTck}): documented
- * steps whose statements are logged for the docs, statement text without quoting, and plain-SQL checks.
+ * Helpers of the association suites ({@link AssociationTck}, {@link HasManyTck}, {@link ManyToManyTck},
+ * {@link ToManyPreloadTck}): documented steps whose statements are logged for the docs, statement text without
+ * quoting, and plain-SQL checks.
  */
-public abstract class ToManySupport extends DatabaseTestSupport {
+public abstract class AssociationTestSupport extends DatabaseTestSupport {
 
     /**
      * Runs a documented step with a fresh statement log, appends the statements to {@code -Drelata.sqlLog} (when
@@ -29,7 +30,7 @@ public abstract class ToManySupport extends DatabaseTestSupport {
     }
 
     protected static List<String> unquoted(List<String> sql) {
-        return sql.stream().map(ToManySupport::unquoted).toList();
+        return sql.stream().map(AssociationTestSupport::unquoted).toList();
     }
 
     /**
@@ -64,15 +65,6 @@ public abstract class ToManySupport extends DatabaseTestSupport {
             out.add(v instanceof Number n ? String.valueOf(n.longValue()) : String.valueOf(v));
         }
         return out;
-    }
-
-    /** A derived table of the integers 1..n in a column {@code x}, for seeding with plain SQL. */
-    protected String series(int n) {
-        return switch (database()) {
-            case POSTGRES -> "(SELECT generate_series(1, " + n + ") AS x) s";
-            case H2 -> "(SELECT X AS x FROM SYSTEM_RANGE(1, " + n + ")) s";
-            case MARIADB -> "(SELECT seq AS x FROM seq_1_to_" + n + ") s";
-        };
     }
 
     /** The lower-case names of a table's indexes, read from the database's catalogue. */
