@@ -83,10 +83,6 @@ class PostgresIntegrationTests extends ConformanceSuites {
 
     @Nested
     class SaveAll extends SaveAllTck {
-        @Override
-        protected TestDatabase database() {
-            return DATABASE;
-        }
     }
 
     @Nested
