@@ -3,10 +3,7 @@ package io.relata.benchmarks;
 import io.relata.Relata;
 import io.relata.Repository;
 import io.relata.benchmarks.model.User;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -42,43 +39,16 @@ public final class PreloadQuick {
                 .block(BenchDb.TIMEOUT);
         Check.users("relataPreloadFixed", fixedUsers.findAll().preload("creditCard").flux().collectList()
                 .block(BenchDb.TIMEOUT), owners);
-        Map<String, Supplier<List<?>>> runs = new LinkedHashMap<>();
-        runs.put("handTwoQueries", bench::handTwoQueries);
-        runs.put("relataPreload", bench::relataPreload);
-        runs.put("relataPreloadFixed", fixedPreload);
-        runs.put("handLeftJoin", bench::handLeftJoin);
-        runs.put("relataJoins", bench::relataJoins);
-        Map<String, List<Double>> millis = new LinkedHashMap<>();
-        runs.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
-        for (int round = -3; round < rounds; round++) {
-            for (Map.Entry<String, Supplier<List<?>>> run : runs.entrySet()) {
-                long start = System.nanoTime();
-                run.getValue().get();
-                double ms = (System.nanoTime() - start) / 1e6;
-                if (round >= 0) {
-                    millis.get(run.getKey()).add(ms);
-                }
-            }
-        }
-        System.out.printf("%s, %,d users with their card, %d rounds (median ms; median of per-round ratios)%n", db,
-                owners, rounds);
-        for (String name : runs.keySet()) {
-            String base = name.startsWith("hand") ? name : Ratios.baselineOf(name.replace("Fixed", ""));
-            List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                ratios.add(millis.get(name).get(i) / millis.get(base).get(i));
-            }
-            System.out.printf("  %-22s %9.1f ms   %5.2f x %s%n", name, median(millis.get(name)), median(ratios), base);
-        }
+        new AlternatingRounds()
+                .add("handTwoQueries", bench::handTwoQueries)
+                .add("relataPreload", bench::relataPreload)
+                .add("relataPreloadFixed", fixedPreload::get)
+                .add("handLeftJoin", bench::handLeftJoin)
+                .add("relataJoins", bench::relataJoins)
+                .run(String.format("%s, %,d users with their card", db, owners), rounds,
+                        name -> name.startsWith("hand") ? name : Ratios.baselineOf(name.replace("Fixed", "")));
         fixed.close().block(BenchDb.TIMEOUT);
         bench.tearDown();
         System.exit(0);
-    }
-
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -7,10 +7,6 @@ import io.relata.dialect.Dialect;
 import io.relata.dialect.Dialects;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import reactor.core.publisher.Flux;
 
 /**
@@ -40,39 +36,17 @@ public final class SaveQuick {
         bench.db = db;
         bench.users = users;
         bench.setup();
-        Map<String, Runnable> runs = new LinkedHashMap<>();
-        runs.put("handMultiRowInsert", bench::handMultiRowInsert);
-        runs.put("relataSaveAll", bench::relataSaveAll);
+        AlternatingRounds runs = new AlternatingRounds(bench::empty)
+                .add("handMultiRowInsert", bench::handMultiRowInsert)
+                .add("relataSaveAll", bench::relataSaveAll);
         Relata values = null;
         if (bench.bench.postgres()) {
             values = Relata.builder(bench.bench.url).dialect(valuesOnly(Dialects.postgres())).build();
             Repository<User> repo = values.repository(User.class);
-            runs.put("relataSaveAllValues", () -> repo.saveAll(Flux.fromIterable(bench.fresh)).collectList()
+            runs.add("relataSaveAllValues", () -> repo.saveAll(Flux.fromIterable(bench.fresh)).collectList()
                     .block(BenchDb.TIMEOUT));
         }
-        Map<String, List<Double>> millis = new LinkedHashMap<>();
-        runs.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
-        for (int round = -3; round < rounds; round++) {
-            for (Map.Entry<String, Runnable> run : runs.entrySet()) {
-                bench.empty();
-                long start = System.nanoTime();
-                run.getValue().run();
-                double ms = (System.nanoTime() - start) / 1e6;
-                if (round >= 0) {
-                    millis.get(run.getKey()).add(ms);
-                }
-            }
-        }
-        System.out.printf("%s, %,d users with cards, %d rounds (median ms; median of per-round ratios)%n", db, users,
-                rounds);
-        for (String name : runs.keySet()) {
-            List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                ratios.add(millis.get(name).get(i) / millis.get("handMultiRowInsert").get(i));
-            }
-            System.out.printf("  %-22s %9.1f ms   %5.2f x handMultiRowInsert%n", name, median(millis.get(name)),
-                    median(ratios));
-        }
+        runs.run(String.format("%s, %,d users with cards", db, users), rounds, name -> "handMultiRowInsert");
         bench.tearDown();
         if (values != null) {
             values.close().block(BenchDb.TIMEOUT);
@@ -94,12 +68,5 @@ public final class SaveQuick {
                         throw ex.getCause();
                     }
                 });
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

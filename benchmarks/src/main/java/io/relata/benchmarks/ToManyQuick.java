@@ -1,10 +1,5 @@
 package io.relata.benchmarks;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * A quick, noise-tolerant pass over scenario 5 without JMH: the implementations of {@link ToManyBenchmark} (and, on
@@ -32,12 +27,12 @@ public final class ToManyQuick {
         relataSide.db = db;
         relataSide.owners = owners;
         relataSide.setup();
-        Map<String, Supplier<List<?>>> runs = new LinkedHashMap<>();
         boolean only = Boolean.getBoolean("relata.bench.relataOnly");
-        runs.put("handTwoQueries", relataSide::handTwoQueries);
-        runs.put("relataPreload", relataSide::relataPreload);
-        runs.put("handLatest", relataSide::handLatest);
-        runs.put("relataLatest", relataSide::relataLatest);
+        AlternatingRounds runs = new AlternatingRounds()
+                .add("handTwoQueries", relataSide::handTwoQueries)
+                .add("relataPreload", relataSide::relataPreload)
+                .add("handLatest", relataSide::handLatest)
+                .add("relataLatest", relataSide::relataLatest);
         ToManyPeersBenchmark peers = null;
         if (BenchDb.of(db).postgres() && !only) {
             peers = new ToManyPeersBenchmark();
@@ -46,43 +41,16 @@ public final class ToManyQuick {
             // The data ToManyBenchmark seeded.
             peers.open(BenchDb.of(db));
             ToManyPeersBenchmark p = peers;
-            runs.put("hibernateJoinFetch", p::hibernateJoinFetch);
-            runs.put("hibernateBatchFetch", p::hibernateBatchFetch);
-            runs.put("springData", p::springData);
+            runs.add("hibernateJoinFetch", p::hibernateJoinFetch)
+                    .add("hibernateBatchFetch", p::hibernateBatchFetch)
+                    .add("springData", p::springData);
         }
-        Map<String, List<Double>> millis = new LinkedHashMap<>();
-        runs.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
-        for (int round = -3; round < rounds; round++) {
-            for (Map.Entry<String, Supplier<List<?>>> run : runs.entrySet()) {
-                long start = System.nanoTime();
-                run.getValue().get();
-                double ms = (System.nanoTime() - start) / 1e6;
-                if (round >= 0) {
-                    millis.get(run.getKey()).add(ms);
-                }
-            }
-        }
-        System.out.printf("%s, %,d customers x %d orders, %d rounds (median ms; median of per-round ratios)%n", db,
-                owners, ToManyData.PER_OWNER, rounds);
-        for (String name : runs.keySet()) {
-            String base = name.toLowerCase().contains("latest") ? "handLatest" : "handTwoQueries";
-            List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                ratios.add(millis.get(name).get(i) / millis.get(base).get(i));
-            }
-            System.out.printf("  %-22s %9.1f ms   %5.2f x %s%n", name, median(millis.get(name)), median(ratios), base);
-        }
+        runs.run(String.format("%s, %,d customers x %d orders", db, owners, ToManyData.PER_OWNER), rounds,
+                name -> name.toLowerCase().contains("latest") ? "handLatest" : "handTwoQueries");
         relataSide.tearDown();
         if (peers != null) {
             peers.tearDown();
         }
         System.exit(0);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }
