@@ -419,7 +419,8 @@ public interface Dialect {
 
     /**
      * Whether the driver does its work on the subscribing thread, blocking it (r2dbc-h2 runs JDBC underneath), so
-     * Relata must subscribe to it on a scheduler that allows blocking.
+     * Relata subscribes to it on a scheduler that allows blocking when the subscribing thread must not block (an event
+     * loop), and always for preload queries (which then run beside the owners' stream).
      *
      * @return {@code true} for a blocking driver
      */
