@@ -227,7 +227,7 @@ public final class JoinPlan<T> {
             if (parent == null) {
                 continue;
             }
-            Object value = n.reader.absent(row, metadata) ? null : n.reader.read(row, metadata);
+            Object value = n.reader.readJoined(row, metadata);
             n.relationship.set(parent, value);
             read[i] = value;
         }

@@ -24,11 +24,15 @@ public final class Property {
 
     private volatile Class<?> columnType;
 
+    /** What {@code null} writes: a primitive field's zero value, else {@code null}. */
+    private final @Nullable Object zero;
+
     Property(EntityMeta<?> owner, Field field, String column) {
         this.owner = owner;
         this.field = field;
         this.column = column;
         this.columnType = Types.boxed(field.getType());
+        this.zero = Types.zero(field.getType());
     }
 
     /** @return the entity this property belongs to */
@@ -116,7 +120,7 @@ public final class Property {
      */
     public void assign(Object entity, @Nullable Object value) {
         try {
-            this.field.set(entity, value == null ? Types.zero(this.field.getType()) : value);
+            this.field.set(entity, value == null ? this.zero : value);
         }
         catch (IllegalAccessException ex) {
             throw new MappingException("Cannot write " + this, ex);
