@@ -43,7 +43,8 @@ public class RelataProperties {
 
         /**
          * Owners per preload query once batches have grown (each batch of a stream twice the one before, from
-         * batch-size). Unset: 16,000 on PostgreSQL unless batch-size is set, no growth elsewhere.
+         * batch-size). Unset: 16,000 on PostgreSQL (one per 32 KiB of maximum heap when that is fewer) unless
+         * batch-size is set, no growth elsewhere.
          */
         private @Nullable Integer maxBatchSize;
 
