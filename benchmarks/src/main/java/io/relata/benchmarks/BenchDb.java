@@ -145,9 +145,14 @@ public final class BenchDb {
         return (preloadMaxBatchSize > 0 ? builder.preloadMaxBatchSize(preloadMaxBatchSize) : builder).build();
     }
 
-    /** Relata as a user gets it: every setting at its default. */
+    /**
+     * Relata as a user gets it: every setting at its default, but for {@code preloadMaxBatchSize} when the system
+     * property {@code relata.bench.preloadMaxBatchSize} sets it (to compare growth limits without a rebuild).
+     */
     public Relata relata() {
-        return Relata.builder(this.url).build();
+        Integer maxBatch = Integer.getInteger("relata.bench.preloadMaxBatchSize");
+        Relata.Builder builder = Relata.builder(this.url);
+        return (maxBatch == null ? builder : builder.preloadMaxBatchSize(maxBatch)).build();
     }
 
     /** A pool for the hand-written code, the same size as Relata's. */
