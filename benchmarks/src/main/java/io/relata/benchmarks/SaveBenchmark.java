@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import reactor.core.publisher.Flux;
 
 /**
@@ -55,8 +56,25 @@ public class SaveBenchmark {
 
     List<User> fresh;
 
+    /**
+     * Prepares the tables and checks, in this fork, only the method this fork measures (see
+     * {@link PreloadBenchmark#setup(BenchmarkParams)}): 10,000 single saves in every fork trained the JIT on a path
+     * the fork does not measure.
+     *
+     * @param params JMH's parameters, naming the method
+     */
     @Setup(Level.Trial)
+    public void setup(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        setup(benchmark.substring(benchmark.lastIndexOf('.') + 1));
+    }
+
+    /** Prepares the tables and checks every implementation (SaveQuick runs them all in one JVM). */
     public void setup() {
+        setup("");
+    }
+
+    private void setup(String only) {
         this.bench = BenchDb.of(this.db);
         this.relata = this.bench.relata();
         // Companies only: the users link to existing ones (a belongs-to with its key set, nothing to insert).
@@ -64,9 +82,15 @@ public class SaveBenchmark {
         this.repo = this.relata.repository(User.class);
         this.pool = this.bench.rawPool();
         this.hand = new HandWritten(this.pool, this.bench.postgres());
-        check("relataSaveAll", () -> relataSaveAll());
-        check("relataSaveEach", () -> relataSaveEach());
-        check("handMultiRowInsert", () -> handMultiRowInsert());
+        if (only.isEmpty() || only.equals("relataSaveAll")) {
+            check("relataSaveAll", () -> relataSaveAll());
+        }
+        if (only.isEmpty() || only.equals("relataSaveEach")) {
+            check("relataSaveEach", () -> relataSaveEach());
+        }
+        if (only.isEmpty() || only.equals("handMultiRowInsert")) {
+            check("handMultiRowInsert", () -> handMultiRowInsert());
+        }
     }
 
     private void check(String what, Runnable run) {
