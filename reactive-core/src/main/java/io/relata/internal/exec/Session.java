@@ -50,10 +50,18 @@ public final class Session {
 
     private final int preloadConcurrency;
 
-    private final boolean offload;
+    /** Where a statement's work runs: a blocking driver's moves off threads that must not block (offload). */
+    private final Offload offload;
 
-    /** Whether a blocking driver's work always moves off the subscribing thread: a preload session's (offload). */
-    private final boolean offloadAlways;
+    /** Where a statement's work runs ({@link #offload(Flux)}). */
+    private enum Offload {
+        /** Where it is subscribed: a non-blocking driver. */
+        NEVER,
+        /** On {@code boundedElastic} when subscribed from a thread that must not block: a blocking driver. */
+        FROM_NON_BLOCKING,
+        /** Always on {@code boundedElastic}: a blocking driver's preload queries. */
+        ALWAYS
+    }
 
     private final int fetchSize;
 
@@ -70,9 +78,8 @@ public final class Session {
     private Session(Dialect dialect, @Nullable ConnectionFactory factory, @Nullable ConnectionFactory preloadFactory,
             @Nullable Lease lease, Supervisor supervisor, Consumer<String> onStatement, int preloadBatchSize,
             int preloadConcurrency, AtomicInteger borrowed, Binder binder, Hooks hooks, PreloadTuning tuning,
-            boolean offloadAlways) {
+            boolean preloads) {
         this.tuning = tuning;
-        this.offloadAlways = offloadAlways;
         this.borrowed = borrowed;
         this.binder = binder;
         this.hooks = hooks;
@@ -84,8 +91,10 @@ public final class Session {
         this.preloadConcurrency = preloadConcurrency;
         this.onStatement = onStatement;
         this.preloadBatchSize = preloadBatchSize;
-        // A blocking driver (r2dbc-h2) runs on boundedElastic when subscribed from an event loop (offload).
-        this.offload = dialect.blockingDriver();
+        // A blocking driver (r2dbc-h2) runs on boundedElastic when subscribed from an event loop, and always for
+        // preload queries (offload).
+        this.offload = !dialect.blockingDriver() ? Offload.NEVER
+                : preloads ? Offload.ALWAYS : Offload.FROM_NON_BLOCKING;
         this.fetchSize = dialect.streamingFetchSize();
         this.replicas = null;
     }
@@ -108,7 +117,6 @@ public final class Session {
         this.preloadConcurrency = from.preloadConcurrency;
         this.borrowed = from.borrowed;
         this.offload = from.offload;
-        this.offloadAlways = from.offloadAlways;
         this.fetchSize = from.fetchSize;
         this.binder = from.binder;
         this.replicas = replicas;
@@ -461,14 +469,12 @@ public final class Session {
      * always move: they then run beside the owners' stream instead of inside it.
      */
     private <R> Flux<R> offload(Flux<R> flux) {
-        if (!this.offload) {
-            return flux;
-        }
-        if (this.offloadAlways) {
-            return flux.subscribeOn(Schedulers.boundedElastic());
-        }
-        return Flux.defer(() -> Schedulers.isInNonBlockingThread() ? flux.subscribeOn(Schedulers.boundedElastic())
-                : flux);
+        return switch (this.offload) {
+            case NEVER -> flux;
+            case ALWAYS -> flux.subscribeOn(Schedulers.boundedElastic());
+            case FROM_NON_BLOCKING -> Flux.defer(() -> Schedulers.isInNonBlockingThread()
+                    ? flux.subscribeOn(Schedulers.boundedElastic()) : flux);
+        };
     }
 
     /**

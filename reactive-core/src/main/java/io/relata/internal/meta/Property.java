@@ -102,7 +102,7 @@ public final class Property {
      * @param value the value, of the field's type or convertible to it
      */
     public void set(Object entity, @Nullable Object value) {
-        Object converted = value == null ? Types.zero(this.field.getType()) : Types.convert(value, this.field.getType());
+        Object converted = value == null ? this.zero : Types.convert(value, this.field.getType());
         try {
             this.field.set(entity, converted);
         }
