@@ -3,11 +3,24 @@ package io.relata.benchmarks;
 import io.relata.benchmarks.model.User;
 import java.util.List;
 import java.util.function.Function;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /** A benchmark of wrong results is worthless: every implementation is checked once per trial, in setup. */
 public final class Check {
 
     private Check() {
+    }
+
+    /**
+     * The method a JMH fork measures, so that its setup checks that one only (running the others there would train
+     * the JIT on paths the fork does not measure).
+     *
+     * @param params the fork's parameters
+     * @return the benchmark method's simple name
+     */
+    public static String method(BenchmarkParams params) {
+        String benchmark = params.getBenchmark();
+        return benchmark.substring(benchmark.lastIndexOf('.') + 1);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.relata.benchmarks;
 
+import static io.relata.benchmarks.AlternatingRounds.median;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -116,21 +118,13 @@ public final class Paired {
             for (double ratio : ratios) {
                 each.append(String.format(Locale.ROOT, "%.2f ", ratio));
             }
-            double[] sorted = ratios.clone();
-            Arrays.sort(sorted);
             out.append(String.format(Locale.ROOT, "%-95s %6.2f %6.2f-%-6.2f %8.2f %8.2f %6.2f  %s%n",
-                    e.getKey().name(), median(ratios), sorted[0], sorted[sorted.length - 1],
+                    e.getKey().name(), median(ratios), Arrays.stream(ratios).min().orElseThrow(),
+                    Arrays.stream(ratios).max().orElseThrow(),
                     median(rounds.stream().mapToDouble(r -> r[0]).toArray()),
                     median(rounds.stream().mapToDouble(r -> r[1]).toArray()),
                     median(rounds.stream().mapToDouble(r -> r[2]).toArray()), each.toString().trim()));
         }
         return out.toString();
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 }

@@ -5,7 +5,6 @@ import io.relata.Relata;
 import io.relata.Repository;
 import io.relata.benchmarks.model.User;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,8 +59,7 @@ public class PreloadBenchmark {
      */
     @Setup(Level.Trial)
     public void setup(BenchmarkParams params) {
-        String benchmark = params.getBenchmark();
-        setup(benchmark.substring(benchmark.lastIndexOf('.') + 1));
+        setup(Check.method(params));
     }
 
     /** Seeds the data and checks every implementation (the alternating-rounds mains run them all in one JVM). */
@@ -76,13 +74,16 @@ public class PreloadBenchmark {
         this.users = this.relata.repository(User.class);
         this.pool = bench.rawPool();
         this.hand = new HandWritten(this.pool, bench.postgres());
-        Map<String, Supplier<List<User>>> methods = Map.of("relataPreload", this::relataPreload,
-                "relataJoins", this::relataJoins, "handTwoQueries", this::handTwoQueries,
-                "handLeftJoin", this::handLeftJoin);
-        for (String method : List.of("relataPreload", "relataJoins", "handTwoQueries", "handLeftJoin")) {
-            if (only.isEmpty() || only.equals(method)) {
-                Check.users(method, methods.get(method).get(), this.owners);
-            }
+        check(only, "relataPreload", this::relataPreload);
+        check(only, "relataJoins", this::relataJoins);
+        check(only, "handTwoQueries", this::handTwoQueries);
+        check(only, "handLeftJoin", this::handLeftJoin);
+    }
+
+    /** Runs and checks one implementation, unless the fork measures another ({@code only}; empty: every one). */
+    private void check(String only, String method, Supplier<List<User>> run) {
+        if (only.isEmpty() || only.equals(method)) {
+            Check.users(method, run.get(), this.owners);
         }
     }
 

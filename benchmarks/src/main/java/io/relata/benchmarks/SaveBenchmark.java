@@ -65,8 +65,7 @@ public class SaveBenchmark {
      */
     @Setup(Level.Trial)
     public void setup(BenchmarkParams params) {
-        String benchmark = params.getBenchmark();
-        setup(benchmark.substring(benchmark.lastIndexOf('.') + 1));
+        setup(Check.method(params));
     }
 
     /** Prepares the tables and checks every implementation (SaveQuick runs them all in one JVM). */
@@ -82,18 +81,16 @@ public class SaveBenchmark {
         this.repo = this.relata.repository(User.class);
         this.pool = this.bench.rawPool();
         this.hand = new HandWritten(this.pool, this.bench.postgres());
-        if (only.isEmpty() || only.equals("relataSaveAll")) {
-            check("relataSaveAll", () -> relataSaveAll());
-        }
-        if (only.isEmpty() || only.equals("relataSaveEach")) {
-            check("relataSaveEach", () -> relataSaveEach());
-        }
-        if (only.isEmpty() || only.equals("handMultiRowInsert")) {
-            check("handMultiRowInsert", () -> handMultiRowInsert());
-        }
+        check(only, "relataSaveAll", () -> relataSaveAll());
+        check(only, "relataSaveEach", () -> relataSaveEach());
+        check(only, "handMultiRowInsert", () -> handMultiRowInsert());
     }
 
-    private void check(String what, Runnable run) {
+    /** Runs and checks one implementation, unless the fork measures another ({@code only}; empty: every one). */
+    private void check(String only, String what, Runnable run) {
+        if (!only.isEmpty() && !only.equals(what)) {
+            return;
+        }
         empty();
         run.run();
         long u = BenchDb.count(this.relata, User.class);

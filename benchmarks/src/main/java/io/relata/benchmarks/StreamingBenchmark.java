@@ -1,5 +1,7 @@
 package io.relata.benchmarks;
 
+import static io.relata.benchmarks.AlternatingRounds.median;
+
 import io.r2dbc.pool.ConnectionPool;
 import io.relata.Relata;
 import io.relata.benchmarks.model.CreditCard;
@@ -145,13 +147,6 @@ public final class StreamingBenchmark {
                     + owners + " and " + BenchDb.expectedCards(owners));
         }
         return new long[] {Math.round(owners / (nanos / 1e9)), peak.get()};
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     private static double max(double[] values) {
