@@ -42,6 +42,12 @@ abstract class AbstractDialect implements Dialect {
     /** Enums are stored by name. */
     private static final String ENUM_COLUMN = "VARCHAR(255)";
 
+    /**
+     * {@code $1 .. $16384}, made once each: a 1,000-row insert of five columns renders 5,000 placeholders, and
+     * concatenating each was 1% of a 10,000-user {@code saveAll} on H2 (issue 12).
+     */
+    private static final String[] NUMBERED = new String[16384];
+
     private final String name;
 
     private final String quote;
@@ -452,6 +458,15 @@ abstract class AbstractDialect implements Dialect {
     static String numberedPlaceholder(int index) {
         if (index < 0) {
             throw new IllegalArgumentException("index must not be negative: " + index);
+        }
+        if (index < NUMBERED.length) {
+            String cached = NUMBERED[index];
+            if (cached == null) {
+                // A racy fill is safe: Strings are immutable and every thread computes the same text.
+                cached = "$" + (index + 1);
+                NUMBERED[index] = cached;
+            }
+            return cached;
         }
         return "$" + (index + 1);
     }

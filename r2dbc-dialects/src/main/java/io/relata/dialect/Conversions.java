@@ -40,6 +40,12 @@ public final class Conversions {
 
     private static final ValueConverter IDENTITY = value -> value;
 
+    /**
+     * The instance {@link #of} returned last: an application has one zone, and the map's lookup for every value
+     * written was 2% of a 10,000-user {@code saveAll} on H2 (issue 12). Racy on purpose: instances are immutable.
+     */
+    private static @Nullable Conversions lastUsed;
+
     private static final Map<Class<?>, Class<?>> BOXES = Map.of(long.class, Long.class, int.class, Integer.class,
             short.class, Short.class, byte.class, Byte.class, boolean.class, Boolean.class, double.class, Double.class,
             float.class, Float.class, char.class, Character.class);
@@ -65,7 +71,13 @@ public final class Conversions {
      */
     public static Conversions of(ZoneId zone) {
         Objects.requireNonNull(zone, "zone must not be null");
-        return BY_ZONE.computeIfAbsent(zone, Conversions::new);
+        Conversions last = lastUsed;
+        if (last != null && last.zone == zone) {
+            return last;
+        }
+        Conversions conversions = BY_ZONE.computeIfAbsent(zone, Conversions::new);
+        lastUsed = conversions;
+        return conversions;
     }
 
     /** @return the zone {@code timestamp without time zone} values are wall times in */
@@ -85,7 +97,13 @@ public final class Conversions {
     public @Nullable ValueConverter converter(Class<?> from, Class<?> to) {
         Class<?> source = canonical(from);
         Class<?> target = box(to);
-        return this.cache.get(source).computeIfAbsent(target, t -> Optional.ofNullable(find(source, t))).orElse(null);
+        ConcurrentMap<Class<?>, Optional<ValueConverter>> byTarget = this.cache.get(source);
+        // get first: computeIfAbsent's capturing lambda was allocated for every value written (issue 12)
+        Optional<ValueConverter> found = byTarget.get(target);
+        if (found == null) {
+            found = byTarget.computeIfAbsent(target, t -> Optional.ofNullable(find(source, t)));
+        }
+        return found.orElse(null);
     }
 
     /**
@@ -315,7 +333,39 @@ public final class Conversions {
             return value -> atUtc((OffsetDateTime) value);
         }
         ValueConverter instant = from == Instant.class ? IDENTITY : toTemporal(from, Instant.class);
-        return instant == null ? null : value -> ((Instant) instant.convert(value)).atOffset(ZoneOffset.UTC);
+        return instant == null ? null : new InstantToUtc(instant);
+    }
+
+    /**
+     * An instant as a UTC {@code OffsetDateTime}, remembering the last conversion: the rows a batch writes share
+     * their {@code created_at}/{@code updated_at} instant, and converting each again was 2% of a 10,000-user
+     * {@code saveAll} on H2 (issue 12). The memo is one immutable pair, replaced racily; a lost update costs only a
+     * conversion.
+     */
+    private static final class InstantToUtc implements ValueConverter {
+
+        private final ValueConverter instant;
+
+        private @Nullable Converted last;
+
+        InstantToUtc(ValueConverter instant) {
+            this.instant = instant;
+        }
+
+        @Override
+        public Object convert(Object value) {
+            Instant at = (Instant) this.instant.convert(value);
+            Converted memo = this.last;
+            if (memo != null && memo.from.equals(at)) {
+                return memo.to;
+            }
+            OffsetDateTime converted = at.atOffset(ZoneOffset.UTC);
+            this.last = new Converted(at, converted);
+            return converted;
+        }
+
+        private record Converted(Instant from, OffsetDateTime to) {
+        }
     }
 
     private static OffsetDateTime atUtc(OffsetDateTime odt) {

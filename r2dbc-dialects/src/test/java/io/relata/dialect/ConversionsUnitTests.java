@@ -12,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,30 @@ class ConversionsUnitTests {
         assertThat(UTC.convert(wall, Instant.class)).isEqualTo(Instant.parse("2024-05-06T12:38:09Z"));
         assertThat(Conversions.of(ZoneId.of("Asia/Kolkata"))).isSameAs(kolkata);
         assertThat(kolkata.zone()).isEqualTo(ZoneId.of("Asia/Kolkata"));
+    }
+
+    @Test
+    void instantsInTurnBecomeTheirOwnUtcTimes() {
+        // The converter remembers its last conversion (rows of a batch share one instant): alternating instants
+        // must each get their own value, not the remembered one.
+        Instant first = Instant.parse("2024-05-06T07:08:09Z");
+        Instant second = Instant.parse("2024-05-06T07:08:09.000000001Z");
+        for (Instant instant : List.of(first, first, second, first, second, second)) {
+            assertThat(UTC.convert(instant, OffsetDateTime.class)).isEqualTo(instant.atOffset(ZoneOffset.UTC));
+        }
+        LocalDateTime wall = LocalDateTime.parse("2024-05-06T12:38:09");
+        Conversions kolkata = Conversions.of(ZoneId.of("Asia/Kolkata"));
+        assertThat(kolkata.convert(wall, OffsetDateTime.class)).isEqualTo(first.atOffset(ZoneOffset.UTC));
+        assertThat(UTC.convert(wall, OffsetDateTime.class)).isEqualTo(wall.atOffset(ZoneOffset.UTC));
+    }
+
+    @Test
+    void eachZoneKeepsItsOwnConversions() {
+        Conversions kolkata = Conversions.of(ZoneId.of("Asia/Kolkata"));
+        Conversions utc = Conversions.of(ZoneOffset.UTC);
+        assertThat(Conversions.of(ZoneId.of("Asia/Kolkata"))).isSameAs(kolkata);
+        assertThat(Conversions.of(ZoneOffset.UTC)).isSameAs(utc).isNotSameAs(kolkata);
+        assertThat(Conversions.of(ZoneId.of("Asia/Kolkata")).zone()).isEqualTo(ZoneId.of("Asia/Kolkata"));
     }
 
     @Test

@@ -128,6 +128,10 @@ class DialectUnitTests {
                 Arguments.of(PG, 0, "$1"),
                 Arguments.of(PG, 1, "$2"),
                 Arguments.of(PG, 99, "$100"),
+                // the last cached text, and past the cache
+                Arguments.of(PG, 16383, "$16384"),
+                Arguments.of(PG, 16384, "$16385"),
+                Arguments.of(H2, 65534, "$65535"),
                 Arguments.of(H2, 0, "$1"),
                 Arguments.of(H2, 9, "$10"),
                 Arguments.of(MARIA, 0, "?"),

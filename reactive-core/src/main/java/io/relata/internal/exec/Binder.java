@@ -96,6 +96,7 @@ public final class Binder {
      */
     void bind(Statement statement, Sql sql) {
         List<Bind> binds = sql.binds();
+        ColumnTypes types = new ColumnTypes();
         for (int i = 0; i < binds.size(); i++) {
             Bind bind = binds.get(i);
             Object value = bind.value();
@@ -109,7 +110,7 @@ public final class Binder {
                 }
             }
             else if (column != null) {
-                SqlType type = this.catalog.columnType(column);
+                SqlType type = types.of(column);
                 if (value == null) {
                     statement.bindNull(i, this.dialect.nullBindType(type, column.columnType()));
                 }
@@ -126,6 +127,34 @@ public final class Binder {
             else {
                 statement.bind(i, this.dialect.toDatabase(value, this.zone));
             }
+        }
+    }
+
+    /**
+     * The types of the columns one statement binds, looked up in the catalog once per column rather than once per
+     * value: a 1,000-row insert binds each of its columns 1,000 times, and the catalog's lookup per value was 1-2% of a
+     * 10,000-user {@code saveAll} on H2 (issue 12).
+     */
+    private final class ColumnTypes {
+
+        private final Property[] columns = new Property[16];
+
+        private final SqlType[] types = new SqlType[16];
+
+        private int size;
+
+        SqlType of(Property column) {
+            for (int k = 0; k < this.size; k++) {
+                if (this.columns[k] == column) {
+                    return this.types[k];
+                }
+            }
+            SqlType type = Binder.this.catalog.columnType(column);
+            if (this.size < this.columns.length) {
+                this.columns[this.size] = column;
+                this.types[this.size++] = type;
+            }
+            return type;
         }
     }
 

@@ -27,12 +27,19 @@ public final class Property {
     /** What {@code null} writes: a primitive field's zero value, else {@code null}. */
     private final @Nullable Object zero;
 
+    /**
+     * The hash, computed once: every bound value of a mapped column looks its type up by property, and hashing the
+     * field each time was 1% of a 10,000-user {@code saveAll} on H2 (issue 12).
+     */
+    private final int hash;
+
     Property(EntityMeta<?> owner, Field field, String column) {
         this.owner = owner;
         this.field = field;
         this.column = column;
         this.columnType = Types.boxed(field.getType());
         this.zero = Types.zero(field.getType());
+        this.hash = Objects.hash(field, System.identityHashCode(owner));
     }
 
     /** @return the entity this property belongs to */
@@ -168,6 +175,6 @@ public final class Property {
 
     @Override
     public int hashCode() {
-        return Objects.hash(this.field, System.identityHashCode(this.owner));
+        return this.hash;
     }
 }
