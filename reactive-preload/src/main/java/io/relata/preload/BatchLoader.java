@@ -157,7 +157,8 @@ final class BatchLoader<O, K, V> {
                 this.values.clear();
                 return false;
             }
-            this.values.put(key, BatchLoader.this.attachment.accumulate(this.values.get(key), value));
+            // compute: one lookup where get and put took two (a to-one's values are one per key, issue 12)
+            this.values.compute(key, (k, previous) -> BatchLoader.this.attachment.accumulate(previous, value));
             return true;
         }
     }
