@@ -157,8 +157,7 @@ final class BatchLoader<O, K, V> {
                 this.values.clear();
                 return false;
             }
-            // compute: one lookup where get and put took two (a to-one's values are one per key, issue 12)
-            this.values.compute(key, (k, previous) -> BatchLoader.this.attachment.accumulate(previous, value));
+            this.values.put(key, BatchLoader.this.attachment.accumulate(this.values.get(key), value));
             return true;
         }
     }

@@ -273,14 +273,8 @@ public final class Relationship {
         if (Property.isBlankValue(value)) {
             return null;
         }
-        Class<?> keyType = keyType();
-        // Keys usually already are of the key type: the general conversion for each owner and value of a preload
-        // was 2% of a PostgreSQL preload's event-loop samples (issue 12).
-        if (value.getClass() == keyType && keyType != java.time.OffsetDateTime.class) {
-            return value;
-        }
         try {
-            return Types.convert(value, keyType);
+            return Types.convert(value, keyType());
         }
         catch (IllegalArgumentException ex) {
             return null;
