@@ -48,7 +48,9 @@ public final class CpuBreakdown {
         if (mode.equals("stream")) {
             BenchDb bench = BenchDb.of(db);
             Relata relata = bench.relata();
-            bench.seed(relata, owners);
+            if (!StreamingBenchmark.seeded(relata, owners)) {
+                bench.seed(relata, owners);
+            }
             ConnectionPool pool = bench.rawPool();
             HandWritten hand = new HandWritten(pool, bench.postgres());
             runs.put("handStream", () -> count(hand.stream(Relata.DEFAULT_PRELOAD_BATCH_SIZE)));

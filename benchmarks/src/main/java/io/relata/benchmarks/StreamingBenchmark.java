@@ -92,7 +92,8 @@ public final class StreamingBenchmark {
         relata.close().block(BenchDb.TIMEOUT);
     }
 
-    private static boolean seeded(Relata relata, int owners) {
+    /** Whether the tables already hold {@code owners} seeded owners and their cards (seeding 1,000,000 takes 13 s). */
+    static boolean seeded(Relata relata, int owners) {
         try {
             return BenchDb.count(relata, User.class) == owners
                     && BenchDb.count(relata, CreditCard.class) == BenchDb.expectedCards(owners);
