@@ -1,10 +1,8 @@
 package io.relata.preload;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,18 +55,19 @@ final class BatchLoader<O, K, V> {
         // which flatMapSequential then forwards downstream while cancelling the upstream and the other batches
         // (STYLE.md 14: synchronous per-element failures become signals).
         return Flux.defer(() -> {
-            List<@Nullable K> ownerKeys = new ArrayList<>(owners.size());
-            // LinkedHashSet: de-duplicates by equals/hashCode and keeps first-seen order, so the fetcher sees a
-            // deterministic key list (stable SQL text and binds for the same owners).
-            Set<K> keys = new LinkedHashSet<>(capacity(owners.size()));
-            for (O owner : owners) {
-                K key = this.ownerKey.apply(owner);
-                ownerKeys.add(key);
-                if (key != null) {
-                    keys.add(key);
-                }
+            // One slot per distinct key, in first-seen order (a LinkedHashMap), so the fetcher sees a deterministic
+            // key list (stable SQL text and binds for the same owners); each owner remembers its key's slot, so a
+            // fetched value costs one lookup and attaching costs none (issue 12: the set of keys, the map of values
+            // and the identity set of attached owners were five hash operations per owner, 7% of the client CPU of
+            // a 1,000,000-owner stream in JFR).
+            Map<K, Slot> slots = new LinkedHashMap<>(capacity(owners.size()));
+            Slot[] ownerSlots = new Slot[owners.size()];
+            Slot none = new Slot();
+            for (int i = 0; i < ownerSlots.length; i++) {
+                K key = this.ownerKey.apply(owners.get(i));
+                ownerSlots[i] = key == null ? none : slots.computeIfAbsent(key, BatchLoader::newSlot);
             }
-            return fetch(keys).flatMapMany(fetched -> {
+            return fetch(slots).flatMapMany(fetched -> {
                 if (fetched.overflow) {
                     int half = owners.size() / 2;
                     List<O> first = owners.subList(0, half);
@@ -78,7 +77,7 @@ final class BatchLoader<O, K, V> {
                     return Flux.concat(load(first, sizer), load(second, sizer));
                 }
                 sizer.record(owners.size(), fetched.count);
-                attach(owners, ownerKeys, fetched.values);
+                attach(owners, ownerSlots);
                 return this.onBatch == null ? Flux.fromIterable(owners)
                         : Flux.from(Objects.requireNonNull(this.onBatch.apply(owners), "onBatch must not return null"))
                                 .thenMany(Flux.fromIterable(owners));
@@ -86,16 +85,20 @@ final class BatchLoader<O, K, V> {
         });
     }
 
-    private Mono<Fetched> fetch(Set<K> keys) {
-        if (keys.isEmpty()) {
+    private static Slot newSlot(Object key) {
+        return new Slot();
+    }
+
+    private Mono<Fetched> fetch(Map<K, Slot> slots) {
+        if (slots.isEmpty()) {
             // Every owner has a null key: nothing to look up, and the contract promises the fetcher a non-empty list.
-            return Mono.just(new Fetched(keys, false, 0L));
+            return Mono.just(new Fetched(slots));
         }
-        Publisher<? extends V> values = Objects.requireNonNull(this.fetcher.apply(List.copyOf(keys)),
+        Publisher<? extends V> values = Objects.requireNonNull(this.fetcher.apply(List.copyOf(slots.keySet())),
                 "fetcher must not return null");
         // A batch of one key cannot be split, so its values are all kept whatever their number.
-        boolean splittable = keys.size() > 1;
-        Fetched fetched = new Fetched(keys, false, 0L);
+        boolean splittable = slots.size() > 1;
+        Fetched fetched = new Fetched(slots);
         // takeWhile cancels the fetch as soon as the cap is passed (and if valueKey or the attachment throws), and
         // the whole batch is cancelled with the downstream, so a cancelled preload never leaves a query running.
         return Flux.<V>from(values)
@@ -104,43 +107,70 @@ final class BatchLoader<O, K, V> {
     }
 
     /**
-     * A hash table's initial capacity for {@code n} entries, so that a batch's keys and values never rehash: growing
-     * them one doubling at a time was 4% of the CPU of a 1,000,000-owner stream (JFR, StreamingBenchmark).
+     * A hash table's initial capacity for {@code n} entries, so that a batch's keys never rehash: growing them one
+     * doubling at a time was 4% of the CPU of a 1,000,000-owner stream (JFR, StreamingBenchmark).
      */
     static int capacity(int n) {
         return (int) Math.min(1 << 30, (long) n * 4 / 3 + 1);
     }
 
-    private void attach(List<O> owners, List<@Nullable K> ownerKeys, Map<K, Object> values) {
-        // The same owner instance may occur twice in one batch; an identity set calls the setter once per
-        // instance, since equals() of an entity may be value-based and two distinct equal owners both need it.
-        Set<O> attached = Collections.newSetFromMap(new IdentityHashMap<>(owners.size()));
-        for (int i = 0; i < owners.size(); i++) {
+    private void attach(List<O> owners, Slot[] ownerSlots) {
+        for (int i = 0; i < ownerSlots.length; i++) {
             O owner = owners.get(i);
-            if (attached.add(owner)) {
-                K key = ownerKeys.get(i);
+            Slot slot = ownerSlots[i];
+            if (slot.claim(owner)) {
                 // nothing matched: null or an empty list, so a value left from an earlier load is reset
-                this.attachment.set(owner, key == null ? null : values.get(key));
+                this.attachment.set(owner, slot.accumulated);
             }
         }
     }
 
-    /** What one fetch brought: the combined value per key, how many values, and whether it passed the cap. */
+    /**
+     * The values fetched for one key of a batch (combined by the attachment), and the owner instances already given
+     * them. The same owner instance may occur twice in one batch, and the setter is called once per instance (an
+     * entity's {@code equals} may be value-based, and two distinct equal owners both need their value); only owners
+     * sharing a key can be the same instance, so a key's first owner is remembered by reference and an identity set
+     * is made only once a second, distinct owner shares the key (a belongs-to's shared parent).
+     */
+    private static final class Slot {
+
+        @Nullable Object accumulated;
+
+        private @Nullable Object owner;
+
+        private @Nullable Set<Object> owners;
+
+        /** @return whether {@code candidate} was not given this slot's values yet (and now counts as given) */
+        boolean claim(Object candidate) {
+            Object first = this.owner;
+            if (first == null) {
+                this.owner = candidate;
+                return true;
+            }
+            if (first == candidate) {
+                return false;
+            }
+            Set<Object> all = this.owners;
+            if (all == null) {
+                all = Collections.newSetFromMap(new IdentityHashMap<>());
+                all.add(first);
+                this.owners = all;
+            }
+            return all.add(candidate);
+        }
+    }
+
+    /** What one fetch brought: the combined values in the slots of their keys, how many, whether it passed the cap. */
     private final class Fetched {
 
-        final Set<K> keys;
-
-        final Map<K, Object> values;
+        final Map<K, Slot> slots;
 
         boolean overflow;
 
         long count;
 
-        Fetched(Set<K> keys, boolean overflow, long count) {
-            this.keys = keys;
-            this.values = new HashMap<>(capacity(keys.size()));
-            this.overflow = overflow;
-            this.count = count;
+        Fetched(Map<K, Slot> slots) {
+            this.slots = slots;
         }
 
         /** Adds a value; {@code false} (stop fetching) once the batch passed the cap and can be split. */
@@ -148,16 +178,20 @@ final class BatchLoader<O, K, V> {
             K key = BatchLoader.this.valueKey.apply(value);
             // Only values some owner of this batch asked for are kept (and counted): a fetcher that returns extra
             // rows must not grow the batch's memory, and such rows could never be attached anyway.
-            if (key == null || !this.keys.contains(key)) {
+            Slot slot = key == null ? null : this.slots.get(key);
+            if (slot == null) {
                 return true;
             }
             this.count++;
             if (splittable && this.count > BatchLoader.this.maxValues) {
                 this.overflow = true;
-                this.values.clear();
+                // The batch is fetched again as two halves: what this fetch held is let go before they run.
+                for (Slot s : this.slots.values()) {
+                    s.accumulated = null;
+                }
                 return false;
             }
-            this.values.put(key, BatchLoader.this.attachment.accumulate(this.values.get(key), value));
+            slot.accumulated = BatchLoader.this.attachment.accumulate(slot.accumulated, value);
             return true;
         }
     }

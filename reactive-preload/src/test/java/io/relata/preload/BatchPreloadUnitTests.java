@@ -220,6 +220,32 @@ class BatchPreloadUnitTests {
         assertThat(fetcher.calls).containsExactly(List.of(1, 2), List.of(1));
     }
 
+    @Test
+    void ownersSharingAKeyAreEachGivenTheValueOncePerBatch() {
+        // A belongs-to's shape: three distinct owners share key 1 (one of them occurs twice, after another one), and
+        // an owner without a key occurs twice.
+        CardFetcher fetcher = new CardFetcher();
+        User first = user(1, 1);
+        User second = user(2, 1);
+        User third = user(3, 1);
+        User keyless = user(4, null);
+        BatchPreload<User, Integer, Card> preload = cards(fetcher).batchSize(7).build();
+
+        Flux.just(first, second, keyless, first, third, keyless, second)
+                .transform(preload)
+                .as(StepVerifier::create)
+                .expectNext(first, second, keyless, first, third, keyless, second)
+                .verifyComplete();
+
+        assertThat(List.of(first, second, third)).allSatisfy(user -> {
+            assertThat(user.setterCalls).isEqualTo(1);
+            assertThat(user.number()).isEqualTo("card-1");
+        });
+        assertThat(keyless.setterCalls).isEqualTo(1);
+        assertThat(keyless.card).isNull();
+        assertThat(fetcher.calls).containsExactly(List.of(1));
+    }
+
     // ---------------------------------------------------------------- batching, concurrency, backpressure
 
     @Test
