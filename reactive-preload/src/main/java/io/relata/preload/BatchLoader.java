@@ -101,9 +101,13 @@ final class BatchLoader<O, K, V> {
         Fetched fetched = new Fetched(slots);
         // takeWhile cancels the fetch as soon as the cap is passed (and if valueKey or the attachment throws), and
         // the whole batch is cancelled with the downstream, so a cancelled preload never leaves a query running.
+        // count(), not then(): then() hands every value it ignores to the discard hook, looking the hook up in the
+        // subscriber's context, which walks the whole chain of operators downstream per value (5% of the client's
+        // samples of a 10,000-owner PostgreSQL preload, JFR); the values are kept in the slots, not discarded.
         return Flux.<V>from(values)
                 .takeWhile(value -> fetched.add(value, splittable))
-                .then(Mono.fromSupplier(() -> fetched));
+                .count()
+                .map(count -> fetched);
     }
 
     /**

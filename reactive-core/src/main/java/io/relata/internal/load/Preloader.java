@@ -135,8 +135,10 @@ public final class Preloader {
                     }
                 }
             }
+            // count(), not then() alone: then() passes each value it ignores to the discard hook, a walk of the
+            // subscriber chain per value (see BatchLoader.fetch).
             return values.isEmpty() ? Mono.empty()
-                    : apply(session, Flux.fromIterable(values), level.children.values()).then();
+                    : apply(session, Flux.fromIterable(values), level.children.values()).count().then();
         });
     }
 
