@@ -547,10 +547,18 @@ public final class Session {
 
     private Mono<Lease> borrow() {
         ConnectionFactory f = Objects.requireNonNull(this.factory);
-        return this.supervisor.acquire(f).map(c -> {
+        return this.supervisor.acquire(f, this::giveBackUnused).map(c -> {
             this.borrowed.incrementAndGet();
             return this.supervisor.lease(c);
         });
+    }
+
+    /** Returns a connection that came after its borrower cancelled or timed out; nothing ran on it. */
+    private void giveBackUnused(Connection connection) {
+        this.borrowed.incrementAndGet();
+        Mono.from(connection.close()).onErrorResume(error -> Mono.empty())
+                .doFinally(signal -> this.borrowed.decrementAndGet())
+                .subscribe();
     }
 
     private Mono<Void> giveBack(Lease lease) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -131,20 +132,24 @@ public final class Supervisor {
      * {@code acquireRetry} (once by default), so after a restart every dead connection but one would reach a
      * borrower as an error.
      *
+     * <p>Neither the acquire timeout nor the borrower's cancel reaches the pool (see {@link Handover}): a connection
+     * that comes after either goes to {@code lateArrival}. The borrower must take the connection straight into
+     * {@code usingWhen} (operators that drop an element after a cancel, such as {@code timeout}, would lose it).
+     *
      * @param pool the pool
+     * @param lateArrival gives back a connection that came after its borrower cancelled or timed out
      * @return the connection; an {@link R2dbcTimeoutException} when none came in time
      */
-    Mono<Connection> acquire(ConnectionFactory pool) {
+    Mono<Connection> acquire(ConnectionFactory pool, Consumer<Connection> lateArrival) {
         Mono<Connection> borrow = Mono.<Connection>from(pool.create())
                 .onErrorMap(TimeoutException.class, e -> new R2dbcTimeoutException(
                         "Could not connect to the database within " + this.connectTimeout + " (connectTimeout)", e))
                 .retryWhen(Retry.max(this.deadConnectionRetries).filter(Supervisor::deadConnection)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
-        if (this.acquireTimeout.isZero()) {
-            return borrow;
-        }
-        return borrow.timeout(this.acquireTimeout).onErrorMap(TimeoutException.class, e -> new R2dbcTimeoutException(
-                "No pooled connection became available within " + this.acquireTimeout + " (acquireTimeout)", e));
+        Duration timeout = this.acquireTimeout;
+        return new Handover(borrow, lateArrival, timeout, () -> new R2dbcTimeoutException(
+                "No pooled connection became available within " + timeout + " (acquireTimeout)",
+                new TimeoutException("No connection within " + timeout)));
     }
 
     private static boolean deadConnection(Throwable error) {
