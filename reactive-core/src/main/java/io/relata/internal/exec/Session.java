@@ -556,9 +556,7 @@ public final class Session {
     /** Returns a connection that came after its borrower cancelled or timed out; nothing ran on it. */
     private void giveBackUnused(Connection connection) {
         this.borrowed.incrementAndGet();
-        Mono.from(connection.close()).onErrorResume(error -> Mono.empty())
-                .doFinally(signal -> this.borrowed.decrementAndGet())
-                .subscribe();
+        counted(Supervisor.giveBack(connection)).subscribe();
     }
 
     private Mono<Void> giveBack(Lease lease) {

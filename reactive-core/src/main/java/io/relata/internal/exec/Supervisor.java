@@ -251,15 +251,18 @@ public final class Supervisor {
      * @return completes when the connection is back or closed
      */
     Mono<Void> release(Lease lease) {
-        return settle(lease).flatMap(clean -> clean ? close(lease) : Mono.empty());
+        return settle(lease).flatMap(clean -> clean ? giveBack(lease.connection()) : Mono.empty());
     }
 
     /**
      * Gives a connection back; never fails. r2dbc-pool drops a connection whose release failed, and an error here
      * would reach the subscriber wrapped by Reactor, after the work's own outcome.
+     *
+     * @param connection the pooled connection, with no statement running on it
+     * @return completes when it is back
      */
-    private static Mono<Void> close(Lease lease) {
-        return Mono.from(lease.connection().close()).onErrorResume(error -> {
+    static Mono<Void> giveBack(Connection connection) {
+        return Mono.from(connection.close()).onErrorResume(error -> {
             LOG.log(System.Logger.Level.DEBUG, "Returning a connection failed: {0}", error.toString());
             return Mono.empty();
         });
@@ -272,7 +275,7 @@ public final class Supervisor {
     Mono<Void> rollbackAndRelease(Lease lease) {
         return settle(lease).flatMap(clean -> clean
                 ? Mono.from(lease.connection().rollbackTransaction()).onErrorResume(e -> Mono.empty())
-                        .then(close(lease))
+                        .then(giveBack(lease.connection()))
                 : Mono.empty());
     }
 
