@@ -126,6 +126,16 @@ final class BrownfieldModels {
         String label;
     }
 
+    /** Primitive fields over nullable columns: {@code NULL} reads as the field's zero. */
+    @Table("meters")
+    static class Meter {
+        Long id;
+        int level;
+        double ratio;
+        boolean onOff;
+        String label;
+    }
+
     /** A Rails table with its timestamps, mapped by a Model (Instant fields on {@code timestamp without time zone}). */
     @Table("posts")
     static class Post extends Model {

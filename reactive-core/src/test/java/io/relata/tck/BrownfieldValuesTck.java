@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.relata.MappingException;
 import io.relata.Repository;
+import io.relata.internal.exec.EntityReader;
+import io.relata.internal.meta.Metadata;
 import io.relata.tck.BrownfieldModels.Gauge;
+import io.relata.tck.BrownfieldModels.Meter;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -113,5 +119,24 @@ public abstract class BrownfieldValuesTck extends DatabaseTestSupport {
         this.jdbc.update("UPDATE gauges SET small = -32768, code = ' 42 ' WHERE id IN (1, 2)");
         assertThat(awaitAll(gauges().findAll())).extracting(g -> g.small + "/" + g.code)
                 .containsExactly("-32768/42", "-32768/42");
+    }
+
+    @Test
+    void rowsAreReadByAGeneratedReaderThatKeepsTheReflectiveReadersRules() {
+        this.jdbc.update("CREATE TABLE meters (id " + new LegacyDdl(database()).serialInt() + ", level INTEGER, "
+                + "ratio DOUBLE PRECISION, on_off BOOLEAN, label VARCHAR(10))");
+        this.jdbc.update("INSERT INTO meters (level, ratio, on_off, label) VALUES (7, 2.5, TRUE, 'x')");
+        this.jdbc.update("INSERT INTO meters (level, ratio, on_off, label) VALUES (NULL, NULL, NULL, NULL)");
+
+        List<Meter> meters = new ArrayList<>(awaitAll(this.db.repository(Meter.class).findAll()));
+        meters.sort(Comparator.comparing(m -> m.id));
+        assertThat(meters).as("NULL in a primitive field reads as zero").extracting(m -> m.level + "/" + m.ratio + "/" + m.onOff + "/" + m.label)
+                .containsExactly("7/2.5/true/x", "0/0.0/false/null");
+        assertThat(awaitAll(gauges().findAll())).extracting(g -> g.reading + "/" + g.small + "/" + g.big + "/" + g.code
+                + "/" + g.price + "/" + g.label).containsExactlyInAnyOrder("1/2/3/4/5.50/a", "2/2/3/4/5.50/b");
+        for (Class<?> type : new Class<?>[] {Meter.class, Gauge.class}) {
+            assertThat(EntityReader.generatedReaders(Metadata.resolved(type))).as("the readers generated for %s", type)
+                    .isNotEmpty().allSatisfy(r -> assertThat(r).isNotInstanceOf(Throwable.class));
+        }
     }
 }

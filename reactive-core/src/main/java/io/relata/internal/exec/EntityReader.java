@@ -9,6 +9,8 @@ import io.relata.dialect.ValueConverter;
 import io.relata.internal.meta.EntityMeta;
 import io.relata.internal.meta.Property;
 import io.relata.internal.meta.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -62,8 +64,19 @@ public final class EntityReader<E> {
      * @return a new entity with every mapped field set
      * @throws MappingException when a value cannot be converted to its field's type
      */
+    @SuppressWarnings("unchecked")
     public E read(Row row, RowMetadata metadata) {
-        Column[] columns = plan(metadata).columns;
+        Plan plan = plan(metadata);
+        ReaderClasses.RowReader generated = plan.generated;
+        if (generated != null) {
+            try {
+                return (E) generated.read(row, false);
+            }
+            catch (Exception ex) {
+                // read again reflectively: that path's error names the entity, field, column and types
+            }
+        }
+        Column[] columns = plan.columns;
         E entity = this.meta.newInstance();
         for (Column column : columns) {
             assign(entity, column, column.get(row));
@@ -81,8 +94,19 @@ public final class EntityReader<E> {
      * @return a new entity with every mapped field set, or {@code null}
      * @throws MappingException when a value cannot be converted to its field's type
      */
+    @SuppressWarnings("unchecked")
     public @Nullable E readJoined(Row row, RowMetadata metadata) {
-        Column[] columns = plan(metadata).columns;
+        Plan plan = plan(metadata);
+        ReaderClasses.RowReader generated = plan.generated;
+        if (generated != null) {
+            try {
+                return (E) generated.read(row, true);
+            }
+            catch (Exception ex) {
+                // read again reflectively: that path's error names the entity, field, column and types
+            }
+        }
+        Column[] columns = plan.columns;
         Column id = columns[this.meta.idIndex()];
         Object key = id.get(row);
         if (key == null) {
@@ -104,9 +128,67 @@ public final class EntityReader<E> {
         if (current != null && current.metadata == metadata) {
             return current;
         }
-        Plan made = new Plan(metadata, columns(metadata));
+        Column[] columns = columns(metadata);
+        Plan made = new Plan(metadata, columns, generated(columns));
         this.plan = made;
         return made;
+    }
+
+    /**
+     * The generated reader of this result shape, made once per entity, offset and shape (the class each column is
+     * read as, and its converter) and kept in the entity's metadata; {@code null} when generation is off, when a
+     * column's class is only known per value or cannot be converted (the reflective path decides and reports), or
+     * when the class could not be generated.
+     */
+    private ReaderClasses.@Nullable RowReader generated(Column[] columns) {
+        if (!ReaderClasses.ENABLED) {
+            return null;
+        }
+        Object[] parts = new Object[columns.length * 2 + 1];
+        parts[0] = this.offset;
+        for (int i = 0; i < columns.length; i++) {
+            Column c = columns[i];
+            if (c.readClass == null || !c.convertible) {
+                return null;
+            }
+            parts[2 * i + 1] = c.readClass;
+            parts[2 * i + 2] = c.converter;
+        }
+        Object found = this.meta.derived().computeIfAbsent(new Shape(Arrays.asList(parts)), key -> {
+            try {
+                List<ReaderClasses.Column> read = new ArrayList<>(columns.length);
+                for (Column c : columns) {
+                    read.add(new ReaderClasses.Column(c.index, c.readClass, c.converter, c.property.setter(),
+                            Types.zero(c.property.type())));
+                }
+                return ReaderClasses.generate(this.meta.constructorHandle(), read, this.meta.idIndex());
+            }
+            catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+                return ex;
+            }
+        });
+        return found instanceof ReaderClasses.RowReader reader ? reader : null;
+    }
+
+    /**
+     * What reading this entity has generated so far, one element per result shape: a generated reader, or the
+     * exception that stopped its generation (the shape is then read reflectively). For tests.
+     *
+     * @param meta the entity
+     * @return the generated readers and failures, in no order
+     */
+    public static List<Object> generatedReaders(EntityMeta<?> meta) {
+        List<Object> found = new ArrayList<>();
+        meta.derived().forEach((key, value) -> {
+            if (key instanceof Shape) {
+                found.add(value);
+            }
+        });
+        return found;
+    }
+
+    /** The key of a generated reader among an entity's derived values: the offset, then each column's class and converter. */
+    private record Shape(List<Object> parts) {
     }
 
     private Column[] columns(RowMetadata metadata) {
@@ -131,7 +213,7 @@ public final class EntityReader<E> {
         return columns;
     }
 
-    private record Plan(RowMetadata metadata, Column[] columns) {
+    private record Plan(RowMetadata metadata, Column[] columns, ReaderClasses.@Nullable RowReader generated) {
     }
 
     /**

@@ -6,6 +6,8 @@ import io.relata.annotation.Id;
 import io.relata.annotation.Index;
 import io.relata.annotation.Table;
 import io.relata.annotation.UniqueIndex;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -19,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -57,6 +61,8 @@ public final class EntityMeta<T> {
     private volatile @Nullable List<Relationship> relationships;
 
     private int idIndex = -1;
+
+    private final ConcurrentMap<Object, Object> derived = new ConcurrentHashMap<>(4);
 
     @SuppressWarnings("this-escape")
     EntityMeta(Class<T> type) {
@@ -326,6 +332,27 @@ public final class EntityMeta<T> {
         catch (InvocationTargetException ex) {
             throw new MappingException("The constructor of " + this.type.getName() + " failed", ex.getCause());
         }
+    }
+
+    /**
+     * A method handle of the no-argument constructor, {@code ()T}, with the access Relata's reflection has: what
+     * generated row readers create entities through.
+     *
+     * @return the constructor handle
+     * @throws IllegalAccessException when the constructor cannot be called through a handle
+     */
+    public MethodHandle constructorHandle() throws IllegalAccessException {
+        return MethodHandles.lookup().unreflectConstructor(this.constructor);
+    }
+
+    /**
+     * Values derived from this mapping and kept as long as it lives, by a key of their maker's choosing (the
+     * generated row readers, one per result shape).
+     *
+     * @return the mutable, thread-safe map
+     */
+    public ConcurrentMap<Object, Object> derived() {
+        return this.derived;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.relata.internal.meta;
 
 import io.relata.MappingException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -132,6 +134,17 @@ public final class Property {
         catch (IllegalAccessException ex) {
             throw new MappingException("Cannot write " + this, ex);
         }
+    }
+
+    /**
+     * A method handle that writes the field, {@code (owner type, field type)void}, with the field's own access
+     * (Relata made it accessible when it mapped the entity): what generated row readers store through.
+     *
+     * @return the setter handle
+     * @throws IllegalAccessException when the field cannot be written through a handle
+     */
+    public MethodHandle setter() throws IllegalAccessException {
+        return MethodHandles.lookup().unreflectSetter(this.field);
     }
 
     /**
