@@ -28,12 +28,20 @@ import org.jspecify.annotations.Nullable;
  * {@code timestamp without time zone}. A value that cannot be converted exactly is a {@link MappingException}
  * naming the entity, the field, the column, its database type and both Java types.
  *
+ * <p>Rows are read by a class generated for the entity and the result shape ({@link ReaderClasses}: each column at
+ * its own call site, as hand-written code reads it), made once and kept in the entity's metadata; the reflective
+ * loop below reads the shapes no class is generated for (a column whose class only its values tell, one no
+ * conversion exists for), and reads again a row the generated class failed on, so that every error names the
+ * entity, field, column and types.
+ *
  * <p>A reader is used by one result at a time (the rows of a result are mapped in order); the plan is published
  * through a volatile field, so a reader reused by the next statement of a query sees a complete plan.
  *
  * @param <E> the entity type
  */
 public final class EntityReader<E> {
+
+    private static final System.Logger LOG = System.getLogger(EntityReader.class.getName());
 
     private final EntityMeta<E> meta;
 
@@ -164,6 +172,8 @@ public final class EntityReader<E> {
                 return ReaderClasses.generate(this.meta.constructorHandle(), read, this.meta.idIndex());
             }
             catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
+                LOG.log(System.Logger.Level.WARNING, "Reading {0} reflectively: no reader class could be generated "
+                        + "for its columns ({1})", this.meta.type().getName(), ex.toString());
                 return ex;
             }
         });
