@@ -220,6 +220,12 @@ public final class JoinPlan<T> {
         if (this.nodes.isEmpty()) {
             return root;
         }
+        if (this.nodes.size() == 1) {
+            // the common case, one joined association: no array of parents per row
+            Node n = this.nodes.get(0);
+            n.relationship.set(root, n.reader.readJoined(row, metadata));
+            return root;
+        }
         Object[] read = new Object[this.nodes.size()];
         for (int i = 0; i < this.nodes.size(); i++) {
             Node n = this.nodes.get(i);
