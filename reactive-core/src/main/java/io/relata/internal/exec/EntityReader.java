@@ -72,22 +72,10 @@ public final class EntityReader<E> {
      * @return a new entity with every mapped field set
      * @throws MappingException when a value cannot be converted to its field's type
      */
-    @SuppressWarnings("unchecked")
     public E read(Row row, RowMetadata metadata) {
-        Plan plan = plan(metadata);
-        ReaderClasses.RowReader generated = plan.generated;
-        if (generated != null) {
-            try {
-                return (E) generated.read(row, false);
-            }
-            catch (Exception ex) {
-                // read again reflectively: that path's error names the entity, field, column and types
-            }
-        }
-        Column[] columns = plan.columns;
-        E entity = this.meta.newInstance();
-        for (Column column : columns) {
-            assign(entity, column, column.get(row));
+        E entity = read(row, metadata, false);
+        if (entity == null) {
+            throw new IllegalStateException("Read no " + this.meta.type().getName() + " from a row");
         }
         return entity;
     }
@@ -102,13 +90,17 @@ public final class EntityReader<E> {
      * @return a new entity with every mapped field set, or {@code null}
      * @throws MappingException when a value cannot be converted to its field's type
      */
-    @SuppressWarnings("unchecked")
     public @Nullable E readJoined(Row row, RowMetadata metadata) {
+        return read(row, metadata, true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private @Nullable E read(Row row, RowMetadata metadata, boolean joined) {
         Plan plan = plan(metadata);
         ReaderClasses.RowReader generated = plan.generated;
         if (generated != null) {
             try {
-                return (E) generated.read(row, true);
+                return (E) generated.read(row, joined);
             }
             catch (Exception ex) {
                 // read again reflectively: that path's error names the entity, field, column and types
@@ -117,7 +109,7 @@ public final class EntityReader<E> {
         Column[] columns = plan.columns;
         Column id = columns[this.meta.idIndex()];
         Object key = id.get(row);
-        if (key == null) {
+        if (joined && key == null) {
             return null;
         }
         E entity = this.meta.newInstance();
