@@ -372,7 +372,10 @@ public interface Dialect {
     /**
      * The catalog query of the columns of some tables, with one marker (rendered with {@link #placeholder(int)}) per
      * table name, each bound to a {@link #storedName(String)}. Its rows are: table name, column name, declaration
-     * (for {@link #sqlType(String)}), and {@code YES} or {@code NO} for nullable, in each table's column order.
+     * (for {@link #sqlType(String)}), {@code YES} or {@code NO} for nullable, then, optionally, {@code YES} or
+     * {@code NO} for whether an insert that leaves the column out stores anything but {@code NULL} (a default value or
+     * expression, an identity or auto-increment, a generated column), in each table's column order. Without that
+     * fifth column every column is taken to have a default, so a batched insert always lists it.
      *
      * @param tables how many table names are bound, at least 1
      * @return the query

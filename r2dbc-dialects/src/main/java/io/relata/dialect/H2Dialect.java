@@ -85,8 +85,9 @@ final class H2Dialect extends AbstractDialect {
     public String columnsQuery(int tables) {
         return "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE || CASE WHEN CHARACTER_MAXIMUM_LENGTH IS NOT NULL "
                 + "THEN '(' || CHARACTER_MAXIMUM_LENGTH || ')' WHEN DATA_TYPE IN ('NUMERIC', 'DECIMAL') "
-                + "THEN '(' || NUMERIC_PRECISION || ',' || NUMERIC_SCALE || ')' ELSE '' END, IS_NULLABLE "
-                + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME IN "
+                + "THEN '(' || NUMERIC_PRECISION || ',' || NUMERIC_SCALE || ')' ELSE '' END, IS_NULLABLE, "
+                + "CASE WHEN COLUMN_DEFAULT IS NOT NULL OR IS_IDENTITY = 'YES' OR IS_GENERATED <> 'NEVER' "
+                + "THEN 'YES' ELSE 'NO' END FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME IN "
                 + markers(tables) + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
     }
 

@@ -100,7 +100,8 @@ final class PostgresDialect extends AbstractDialect {
     @Override
     public String columnsQuery(int tables) {
         return "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-                + "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END "
+                + "CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, "
+                + "CASE WHEN a.atthasdef OR a.attidentity <> '' THEN 'YES' ELSE 'NO' END "
                 + "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.relata.Model;
 import io.relata.Repository;
+import io.relata.annotation.Table;
 import io.relata.tck.BrownfieldModels.Gauge;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -70,6 +71,15 @@ public abstract class SaveAllTck extends DatabaseTestSupport {
     public static class Bottle extends Model {
         Long crateId;
         String title;
+    }
+
+    /** Mapped onto a table made by plain SQL: {@code tag} has a default, {@code memo} has none. */
+    @Table("labels")
+    public static class Label {
+        Long id;
+        String name;
+        String tag;
+        String memo;
     }
 
     private boolean arrays() {
@@ -268,5 +278,39 @@ public abstract class SaveAllTck extends DatabaseTestSupport {
                             String.valueOf(g.small), String.valueOf(g.big), String.valueOf(g.code),
                             g.price.toPlainString(), g.label);
         }
+    }
+
+    @Test
+    void aColumnNullInEveryRowOfABatchIsLeftOutOnlyWhenLeavingItOutAlsoStoresNull() {
+        this.jdbc.update("CREATE TABLE labels (id " + new LegacyDdl(database()).serialInt() + ", name VARCHAR(20), "
+                + "tag VARCHAR(20) DEFAULT 'fresh', memo VARCHAR(20))");
+        Repository<Label> labels = this.db.repository(Label.class);
+        List<Label> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Label label = new Label();
+            label.name = "n" + i;
+            batch.add(label);
+        }
+        awaitAll(labels.saveAll(Flux.fromIterable(batch)));
+
+        assertThat(statementsStartingWith("INSERT")).hasSize(1).allSatisfy(sql -> assertThat(sql.toLowerCase())
+                .as("memo, NULL in every row and without a default, is left out; tag, with one, is not")
+                .contains("tag").doesNotContain("memo"));
+        assertThat(this.jdbc.query("SELECT name, tag, memo FROM labels ORDER BY id")).extracting(r -> r.values().stream()
+                .map(String::valueOf).toList()).as("the NULL written over the default, and NULL where no value was")
+                .containsExactly(List.of("n0", "null", "null"), List.of("n1", "null", "null"),
+                        List.of("n2", "null", "null"));
+
+        this.statements.clear();
+        Label withMemo = new Label();
+        withMemo.name = "m";
+        withMemo.memo = "kept";
+        Label without = new Label();
+        without.name = "w";
+        awaitAll(labels.saveAll(Flux.just(withMemo, without)));
+        assertThat(statementsStartingWith("INSERT")).hasSize(1)
+                .allSatisfy(sql -> assertThat(sql.toLowerCase()).as("one row has a memo").contains("memo"));
+        assertThat(this.jdbc.query("SELECT memo FROM labels WHERE name IN ('m', 'w') ORDER BY name"))
+                .extracting(r -> String.valueOf(r.values().iterator().next())).containsExactly("kept", "null");
     }
 }

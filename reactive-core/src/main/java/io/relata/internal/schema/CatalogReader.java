@@ -64,7 +64,8 @@ final class CatalogReader {
             String table = text(row[0]);
             names.putIfAbsent(key(table), table);
             columns.computeIfAbsent(key(table), k -> new ArrayList<>()).add(new ColumnInfo(text(row[1]),
-                    this.dialect.sqlType(text(row[2])), "YES".equalsIgnoreCase(text(row[3]))));
+                    this.dialect.sqlType(text(row[2])), "YES".equalsIgnoreCase(text(row[3])),
+                    row.length < 5 || !"NO".equalsIgnoreCase(text(row[4]))));
         }
         Map<String, Map<String, IndexBuilder>> indexes = new HashMap<>();
         for (Object[] row : indexRows) {
