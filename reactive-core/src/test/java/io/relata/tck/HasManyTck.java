@@ -168,8 +168,9 @@ public abstract class HasManyTck extends AssociationTestSupport {
         List<String> sent = step("has many: create user with credit cards", () -> await(users().save(u)));
         assertThat(unquoted(sent)).satisfiesExactly(
                 s -> assertThat(s).startsWith("insert into users "),
-                s -> assertThat(s).startsWith("insert into credit_cards (created_at, updated_at, deleted_at, number, "
-                        + "user_id) ").matches(this::multiRowInsert));
+                // deleted_at, NULL in every new card and without a default, is left out of the batch
+                s -> assertThat(s).startsWith("insert into credit_cards (created_at, updated_at, number, user_id) ")
+                        .matches(this::multiRowInsert));
         assertThat(u.creditCards).allSatisfy(c -> {
             assertThat(c.getId()).isPositive();
             assertThat(c.userId).isEqualTo(u.getId());
