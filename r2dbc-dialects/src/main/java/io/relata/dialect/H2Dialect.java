@@ -87,7 +87,8 @@ final class H2Dialect extends AbstractDialect {
                 + "THEN '(' || CHARACTER_MAXIMUM_LENGTH || ')' WHEN DATA_TYPE IN ('NUMERIC', 'DECIMAL') "
                 + "THEN '(' || NUMERIC_PRECISION || ',' || NUMERIC_SCALE || ')' ELSE '' END, IS_NULLABLE, "
                 + "CASE WHEN COLUMN_DEFAULT IS NOT NULL OR IS_IDENTITY = 'YES' OR IS_GENERATED <> 'NEVER' "
-                + "THEN 'YES' ELSE 'NO' END FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME IN "
+                + "THEN 'YES' ELSE 'NO' END "
+                + "FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME IN "
                 + markers(tables) + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
     }
 

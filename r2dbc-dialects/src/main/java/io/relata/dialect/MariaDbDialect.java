@@ -177,8 +177,10 @@ final class MariaDbDialect extends AbstractDialect {
 
     @Override
     public String columnsQuery(int tables) {
+        // COLUMN_DEFAULT is the text NULL for a column whose default is NULL, and SQL NULL for one without a default
         return "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, CASE WHEN (COLUMN_DEFAULT IS NOT NULL "
-                + "AND COLUMN_DEFAULT <> 'NULL') OR EXTRA <> '' THEN 'YES' ELSE 'NO' END FROM information_schema.COLUMNS "
+                + "AND COLUMN_DEFAULT <> 'NULL') OR EXTRA <> '' THEN 'YES' ELSE 'NO' END "
+                + "FROM information_schema.COLUMNS "
                 + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN " + markers(tables)
                 + " ORDER BY TABLE_NAME, ORDINAL_POSITION";
     }

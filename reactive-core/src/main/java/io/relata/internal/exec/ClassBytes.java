@@ -14,13 +14,13 @@ final class ClassBytes {
 
     static final int ACC_PUBLIC = 0x0001;
 
+    static final int ACC_PRIVATE = 0x0002;
+
     static final int ACC_STATIC = 0x0008;
 
     static final int ACC_FINAL = 0x0010;
 
     static final int ACC_SUPER = 0x0020;
-
-    static final int ACC_PRIVATE = 0x0002;
 
     private final Pool pool = new Pool();
 

@@ -189,7 +189,7 @@ public final class EntityReader<E> {
         return found;
     }
 
-    /** The key of a generated reader among an entity's derived values: the offset, then each column's class and converter. */
+    /** A generated reader's key among the entity's derived values: the offset, each column's class and converter. */
     private record Shape(List<Object> parts) {
     }
 

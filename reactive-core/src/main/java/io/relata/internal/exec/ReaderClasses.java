@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,8 +30,6 @@ final class ReaderClasses {
 
     /** Turns generation off ({@code -Dio.relata.generatedReaders=false}), to compare with the reflective reader. */
     static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("io.relata.generatedReaders"));
-
-    private static final AtomicLong DEFINED = new AtomicLong();
 
     private static final String NAME = "io/relata/internal/exec/ReaderClasses$Generated";
 
@@ -69,11 +66,6 @@ final class ReaderClasses {
             @Nullable Object zero) {
     }
 
-    /** @return how many reader classes this JVM has defined (for tests) */
-    static long defined() {
-        return DEFINED.get();
-    }
-
     /**
      * Generates a reader.
      *
@@ -93,8 +85,8 @@ final class ReaderClasses {
                         "()Ljava/lang/invoke/MethodHandles$Lookup;"))
                 .ldc(pool.string("_"))
                 .ldc(pool.type("[Ljava/lang/Object;"))
-                .invokeStatic(pool.method("java/lang/invoke/MethodHandles", "classData",
-                        "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;"))
+                .invokeStatic(pool.method("java/lang/invoke/MethodHandles", "classData", "(Ljava/lang/invoke/"
+                        + "MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;"))
                 .checkCast(pool.type("[Ljava/lang/Object;"))
                 .local(Code.ASTORE, 0);
         int make = constant(cls, init, data, "n", HANDLE, constructor.asType(FACTORY));
@@ -153,7 +145,6 @@ final class ReaderClasses {
 
         MethodHandles.Lookup defined = MethodHandles.lookup()
                 .defineHiddenClassWithClassData(cls.toByteArray(), data.toArray(), true);
-        DEFINED.incrementAndGet();
         return (RowReader) defined.lookupClass().getDeclaredConstructor().newInstance();
     }
 
