@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -28,8 +30,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * carries the drift. Forks of a pair run back to back here, so a slow spell slows both.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar io.relata.benchmarks.Paired [rounds] [warm-up s] [filter]}
- * (defaults 3 rounds, 15 x 1 s warm-up then 5 x 1 s measured per fork, {@code -prof gc}); {@code filter} keeps the
- * pairs whose name contains it (for example {@code postgresql}). About 2 x 25 s per pair and round.
+ * (defaults 3 rounds, 15 x 1 s warm-up then 5 x 1 s measured per fork, {@code -prof gc}); {@code filter}, a regular
+ * expression found in the name (parameters in name order, for example
+ * {@code PreloadBenchmark.relataPreload / handTwoQueries {db=postgresql, owners=10000}}), keeps the
+ * pairs it is found in (for example {@code postgresql}, or {@code owners=10000\}|SaveBenchmark.*h2}). About 2 x 25 s per pair and round.
  */
 public final class Paired {
 
@@ -40,7 +44,8 @@ public final class Paired {
     record Pair(String benchmark, String relata, String baseline, Map<String, String> params) {
 
         String name() {
-            return this.benchmark + "." + this.relata + " / " + this.baseline + " " + this.params;
+            // sorted, so a filter can rely on the order (Map.of's iteration order changes from one JVM to the next)
+            return this.benchmark + "." + this.relata + " / " + this.baseline + " " + new TreeMap<>(this.params);
         }
     }
 
@@ -73,7 +78,7 @@ public final class Paired {
         Map<Pair, List<double[]>> measured = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Pair pair : pairs()) {
-                if (!pair.name().contains(filter)) {
+                if (!Pattern.compile(filter).matcher(pair.name()).find()) {
                     continue;
                 }
                 boolean baselineFirst = round % 2 == 0;
