@@ -175,6 +175,24 @@ final class ClassBytes {
 
         static final int GOTO = 0xa7;
 
+        private static final int SIPUSH = 0x11;
+
+        private static final int LDC_W = 0x13;
+
+        private static final int GETSTATIC = 0xb2;
+
+        private static final int PUTSTATIC = 0xb3;
+
+        private static final int INVOKEVIRTUAL = 0xb6;
+
+        private static final int INVOKESPECIAL = 0xb7;
+
+        private static final int INVOKESTATIC = 0xb8;
+
+        private static final int INVOKEINTERFACE = 0xb9;
+
+        private static final int CHECKCAST = 0xc0;
+
         private final Bytes code = new Bytes();
 
         final int maxStack;
@@ -197,47 +215,49 @@ final class ClassBytes {
         }
 
         Code intConstant(int value) {
-            this.code.u1(0x11).u2(value); // sipush
-            return this;
+            if (value > Short.MAX_VALUE) {
+                // sipush's operand is signed: the writer's two-byte check alone would let 32768-65535 turn negative
+                throw new IllegalStateException("Out of range for sipush: " + value);
+            }
+            return indexed(SIPUSH, value);
         }
 
         Code ldc(int poolIndex) {
-            this.code.u1(0x13).u2(poolIndex); // ldc_w
-            return this;
+            return indexed(LDC_W, poolIndex);
         }
 
         Code getStatic(int fieldRef) {
-            this.code.u1(0xb2).u2(fieldRef);
-            return this;
+            return indexed(GETSTATIC, fieldRef);
         }
 
         Code putStatic(int fieldRef) {
-            this.code.u1(0xb3).u2(fieldRef);
-            return this;
+            return indexed(PUTSTATIC, fieldRef);
         }
 
         Code checkCast(int classRef) {
-            this.code.u1(0xc0).u2(classRef);
-            return this;
+            return indexed(CHECKCAST, classRef);
         }
 
         Code invokeVirtual(int methodRef) {
-            this.code.u1(0xb6).u2(methodRef);
-            return this;
+            return indexed(INVOKEVIRTUAL, methodRef);
         }
 
         Code invokeSpecial(int methodRef) {
-            this.code.u1(0xb7).u2(methodRef);
-            return this;
+            return indexed(INVOKESPECIAL, methodRef);
         }
 
         Code invokeStatic(int methodRef) {
-            this.code.u1(0xb8).u2(methodRef);
-            return this;
+            return indexed(INVOKESTATIC, methodRef);
         }
 
         Code invokeInterface(int methodRef, int argumentSlots) {
-            this.code.u1(0xb9).u2(methodRef).u1(argumentSlots + 1).u1(0);
+            this.code.u1(INVOKEINTERFACE).u2(methodRef).u1(argumentSlots + 1).u1(0);
+            return this;
+        }
+
+        /** An instruction with one two-byte operand: a constant-pool index, or {@code sipush}'s value. */
+        private Code indexed(int opcode, int operand) {
+            this.code.u1(opcode).u2(operand);
             return this;
         }
 
