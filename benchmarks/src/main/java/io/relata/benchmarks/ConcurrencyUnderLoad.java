@@ -28,6 +28,7 @@ public final class ConcurrencyUnderLoad {
         int owners = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int parallel = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        int streams = 4 * parallel;
         BenchDb bench = BenchDb.of("postgresql");
         Relata seeder = bench.relata();
         if (!StreamingBenchmark.seeded(seeder, owners)) {
@@ -38,24 +39,23 @@ public final class ConcurrencyUnderLoad {
         for (int concurrency : new int[] {Relata.DEFAULT_PRELOAD_CONCURRENCY, 3}) {
             Repository<User> users = bench.relata(Relata.DEFAULT_PRELOAD_BATCH_SIZE, concurrency,
                     Relata.DEFAULT_PRELOAD_MAX_BATCH_SIZE).repository(User.class);
-            alternating.add("preloadConcurrency" + concurrency, () -> load(users, owners, parallel));
+            alternating.add("preloadConcurrency" + concurrency, () -> load(users, owners, streams, parallel));
         }
-        alternating.run(String.format("postgresql, %,d owners, %d streams, %d at a time", owners, 4 * parallel,
+        alternating.run(String.format("postgresql, %,d owners, %d streams, %d at a time", owners, streams,
                 parallel), rounds, name -> "preloadConcurrency" + Relata.DEFAULT_PRELOAD_CONCURRENCY);
         System.exit(0);
     }
 
-    private static void load(Repository<User> users, int owners, int parallel) {
-        long streams = 4L * parallel;
-        Long counted = Flux.range(0, (int) streams)
+    private static void load(Repository<User> users, int owners, int streams, int parallel) {
+        long expected = (long) streams * owners;
+        Long counted = Flux.range(0, streams)
                 .flatMap(i -> users.findAll().preload("creditCard").flux()
                         .filter(u -> u.creditCard == null || u.creditCard.userId.equals(u.getId()))
                         .count(), parallel)
                 .reduce(0L, Long::sum)
                 .block(BenchDb.TIMEOUT);
-        if (counted == null || counted != streams * owners) {
-            throw new IllegalStateException("expected " + streams * owners + " owners with their own card, got "
-                    + counted);
+        if (counted == null || counted != expected) {
+            throw new IllegalStateException("expected " + expected + " owners with their own card, got " + counted);
         }
     }
 }
